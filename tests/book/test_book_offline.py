@@ -1,0 +1,137 @@
+"""The built book is complete and self-contained: every page, figure and script is local.
+
+These tests read ``_build/html`` as a browser would: what each page loads (scripts, stylesheets,
+images, fonts, ``@import``/``url()`` in CSS), which MathJax it uses, whether any notebook cell
+failed, and whether each page offers its executed notebook for download.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from book_html_scan import Page, css_references, is_external, local_target, toc_docnames
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_toc_page_is_built(chapter_pages: dict[str, Page]) -> None:
+    assert set(chapter_pages) == set(toc_docnames())
+    for docname, page in chapter_pages.items():
+        assert len(page.text) > 200, f"{docname} is (nearly) empty"
+    assert (chapter_pages["book/00-welcome"].path.parents[1] / "index.html").is_file()
+
+
+def test_no_page_loads_anything_from_the_network(all_pages: dict[Path, Page]) -> None:
+    offenders = []
+    for path, page in all_pages.items():
+        offenders += [(path.name, what, url) for what, url in page.loads if is_external(url)]
+        for css in page.inline_css:
+            urls = css_references(css)
+            offenders += [(path.name, "inline css", u) for u in urls if is_external(u)]
+    assert not offenders, f"pages load external resources: {offenders[:10]}"
+
+
+def test_no_stylesheet_imports_from_the_network(html_dir: Path) -> None:
+    css_files = list(html_dir.rglob("*.css"))
+    assert css_files, "no stylesheets in the build"
+    offenders = [
+        (str(css.relative_to(html_dir)), url)
+        for css in css_files
+        for url in css_references(css.read_text(encoding="utf-8", errors="replace"))
+        if is_external(url)
+    ]
+    assert not offenders, f"stylesheets pull external fonts/images/CSS: {offenders[:10]}"
+
+
+def test_stylesheet_references_resolve_to_files(html_dir: Path) -> None:
+    # Fonts and icons the theme's CSS asks for must be in the build, or they silently vanish.
+    missing = []
+    for css in html_dir.joinpath("_static").rglob("*.css"):
+        if "mathjax" in css.parts:
+            continue
+        for url in css_references(css.read_text(encoding="utf-8", errors="replace")):
+            target = local_target(css, url)
+            if target is not None and not target.exists():
+                missing.append((str(css.relative_to(html_dir)), url))
+    assert not missing, f"stylesheets reference missing files: {missing[:10]}"
+
+
+def test_no_thebe_or_binder(all_pages: dict[Path, Page]) -> None:
+    for path, page in all_pages.items():
+        scripts = " ".join(page.inline_scripts) + " ".join(u for _, u in page.loads)
+        assert "thebe" not in scripts.lower(), f"{path.name} still carries Thebe"
+        assert "THEBE_JS_URL" not in scripts, f"{path.name} declares THEBE_JS_URL"
+        assert not any("binder" in link.lower() for link in page.links), path.name
+    # Every inline script is declared once per page: a duplicate `const` is a console error.
+    for path, page in all_pages.items():
+        declared = re.findall(r"\bconst\s+([A-Za-z_$][\w$]*)", " ".join(page.inline_scripts))
+        assert len(declared) == len(set(declared)), f"{path.name} redeclares {declared}"
+
+
+def test_inline_scripts_fetch_nothing_remote(all_pages: dict[Path, Page]) -> None:
+    remote_load = re.compile(r"""(?:src\s*=|import\(|fetch\(|\.src\s*=)\s*['"`](?:https?:)?//""")
+    for path, page in all_pages.items():
+        for body in page.inline_scripts:
+            assert not remote_load.search(body), f"{path.name}: {body[:200]}"
+
+
+def test_loaded_local_files_exist(all_pages: dict[Path, Page]) -> None:
+    missing = []
+    for path, page in all_pages.items():
+        for what, url in page.loads:
+            target = local_target(path, url)
+            if target is not None and not target.exists():
+                missing.append((path.name, what, url))
+    assert not missing, f"referenced files missing: {missing[:10]}"
+
+
+def test_every_chapter_figure_exists(chapter_pages: dict[str, Page]) -> None:
+    images = [
+        (page, url) for page in chapter_pages.values() for what, url in page.loads
+        if what.startswith("img.")
+    ]
+    # Chapters 1-3 each draw at least one figure at build time.
+    for docname in ("book/01-why-rnns-fail", "book/02-gates", "book/03-conveyor-belt"):
+        assert any(p.path == chapter_pages[docname].path for p, _ in images), docname
+    for page, url in images:
+        target = local_target(page.path, url)
+        assert target is not None and target.is_file() and target.stat().st_size > 1000, url
+
+
+def test_mathjax_is_local_on_every_page_with_math(
+    html_dir: Path, chapter_pages: dict[str, Page]
+) -> None:
+    with_math = [p for p in chapter_pages.values() if "math" in p.classes]
+    assert len(with_math) >= 4, "expected math on most chapters"
+    for page in with_math:
+        mathjax = [u for w, u in page.loads if w == "script.src" and "mathjax" in u.lower()]
+        assert mathjax, f"{page.path.name} has math but loads no MathJax"
+        for url in mathjax:
+            assert not is_external(url), f"{page.path.name} loads MathJax from {url}"
+            assert local_target(page.path, url).is_file()
+    # MathJax 3 loads its fonts relative to its own script: they must be there too.
+    fonts = html_dir / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
+    assert any(fonts.glob("*.woff")), "MathJax's CHTML fonts are missing"
+
+
+def test_no_cell_failed(chapter_pages: dict[str, Page]) -> None:
+    for docname, page in chapter_pages.items():
+        assert "traceback" not in page.classes, f"{docname} shows a traceback"
+        assert "Traceback (most recent call last)" not in page.text, docname
+        assert "stderr" not in page.classes, f"{docname} printed to stderr"
+
+
+def test_every_notebook_page_offers_its_executed_notebook(
+    html_dir: Path, chapter_pages: dict[str, Page]
+) -> None:
+    for docname, page in chapter_pages.items():
+        wanted = f"_sources/{docname}.ipynb"
+        hrefs = [h for h in page.links if h.endswith(".ipynb")]
+        assert any(h.endswith(wanted) for h in hrefs), f"{docname}: no .ipynb download ({hrefs})"
+        notebook = json.loads((html_dir / wanted).read_text(encoding="utf-8"))
+        outputs = [o for c in notebook["cells"] if c["cell_type"] == "code"
+                   for o in c.get("outputs", [])]
+        assert not [o for o in outputs if o["output_type"] == "error"], docname

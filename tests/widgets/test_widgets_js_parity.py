@@ -1,0 +1,195 @@
+"""The widgets' JavaScript math agrees with lstmcourse.numpy to 1e-9 (run in Node or Chromium).
+
+Every expected value here comes from lstmcourse.numpy (the reference), called on fixtures drawn
+with NumPy; the JavaScript receives the same fixtures as JSON.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from widgets_js import run_js
+
+from lstmcourse import numpy as ln
+
+TOL = 1e-9
+
+
+def as_js(params: dict) -> dict:
+    """Parameter arrays as nested lists (matrices as rows)."""
+    return {k: np.asarray(v).tolist() for k, v in params.items()}
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p) - np.log1p(-p)
+
+
+def test_activations_match_reference_including_huge_inputs():
+    x = np.concatenate([np.linspace(-8, 8, 161), [-1000.0, -30.0, 30.0, 1000.0, 0.0]])
+    got = run_js(
+        "return fx.map(function (x) { return [M.sigmoid(x), M.tanh(x), M.sigmoidGrad(x), "
+        "M.tanhGrad(x)]; });", x.tolist())
+    got = np.array(got)
+    assert np.all(np.isfinite(got))
+    for col, fn in enumerate((ln.sigmoid, ln.tanh, ln.sigmoid_grad, ln.tanh_grad)):
+        np.testing.assert_allclose(got[:, col], fn(x), rtol=0, atol=TOL)
+
+
+def test_gate_step_matches_lstm_cell_with_those_gates():
+    # A one-unit LSTM cell whose pre-activations are the logits of the chosen gate values
+    # (x = 1, W_hh = 0) produces exactly those gates; lstm_cell then gives c and h.
+    rng = np.random.default_rng(0)
+    n = 40
+    f, i, o = rng.uniform(0.01, 0.99, (3, n))
+    g = rng.uniform(-0.99, 0.99, n)
+    c_prev = rng.uniform(-2, 2, n)
+    got = run_js(
+        "return fx.map(function (a) { var r = M.gateStep(a[0], a[1], a[2], a[3], a[4]);"
+        " return [r.c, r.h, r.keep, r.write]; });",
+        np.stack([f, i, g, o, c_prev], 1).tolist())
+    for k in range(n):
+        params = {"weight_ih": np.array([[logit(i[k])], [logit(f[k])], [np.arctanh(g[k])],
+                                         [logit(o[k])]]),
+                  "weight_hh": np.zeros((4, 1)), "bias_ih": np.zeros(4), "bias_hh": np.zeros(4)}
+        h, c, cache = ln.lstm_cell(np.ones((1, 1)), np.zeros((1, 1)), np.array([[c_prev[k]]]),
+                                   params)
+        assert abs(got[k][0] - c[0, 0]) < TOL
+        assert abs(got[k][1] - h[0, 0]) < TOL
+        assert abs(got[k][2] - cache["f"][0, 0] * c_prev[k]) < TOL
+        assert abs(got[k][3] - cache["i"][0, 0] * cache["g"][0, 0]) < TOL
+
+
+def test_gru_gate_step_matches_gru_cell_with_those_gates():
+    rng = np.random.default_rng(1)
+    n = 40
+    r, z = rng.uniform(0.01, 0.99, (2, n))
+    n_x, w_hn = rng.uniform(-2, 2, (2, n))
+    h_prev = rng.uniform(-1, 1, n)
+    got = run_js(
+        "return fx.map(function (a) { var s = M.gruGateStep(a[0], a[1], a[2], a[3], a[4]);"
+        " return [s.n, s.h]; });", np.stack([r, z, n_x, w_hn, h_prev], 1).tolist())
+    for k in range(n):
+        # x = 1: W_ir x = logit(r), W_iz x = logit(z), W_in x = n_x; W_hn = w_hn, b_hn = 0.
+        params = {"weight_ih": np.array([[logit(r[k])], [logit(z[k])], [n_x[k]]]),
+                  "weight_hh": np.array([[0.0], [0.0], [w_hn[k]]]),
+                  "bias_ih": np.zeros(3), "bias_hh": np.zeros(3)}
+        h, cache = ln.gru_cell(np.ones((1, 1)), np.array([[h_prev[k]]]), params)
+        assert abs(got[k][0] - cache["n"][0, 0]) < TOL
+        assert abs(got[k][1] - h[0, 0]) < TOL
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_full_cells_match_reference(seed):
+    rng = np.random.default_rng(seed)
+    D, H = 3, 5
+    p_rnn, p_lstm, p_gru = (ln.init_params(c, D, H, rng=rng) for c in ("rnn", "lstm", "gru"))
+    x, h, c = rng.normal(size=D), rng.normal(size=H), rng.normal(size=H)
+    fx = {"x": x.tolist(), "h": h.tolist(), "c": c.tolist(),
+          "rnn": as_js(p_rnn), "lstm": as_js(p_lstm), "gru": as_js(p_gru)}
+    got = run_js(
+        "var l = M.lstmCell(fx.x, fx.h, fx.c, fx.lstm), g = M.gruCell(fx.x, fx.h, fx.gru);"
+        "return {rnn: M.rnnCell(fx.x, fx.h, fx.rnn).h, lstm_h: l.h, lstm_c: l.c,"
+        " gates: [l.i, l.f, l.g, l.o], gru_h: g.h, gru_gates: [g.r, g.z, g.n]};", fx)
+    X, Hs, Cs = x[None], h[None], c[None]
+    np.testing.assert_allclose(got["rnn"], ln.rnn_cell(X, Hs, p_rnn)[0][0], atol=TOL, rtol=0)
+    h1, c1, cache = ln.lstm_cell(X, Hs, Cs, p_lstm)
+    np.testing.assert_allclose(got["lstm_h"], h1[0], atol=TOL, rtol=0)
+    np.testing.assert_allclose(got["lstm_c"], c1[0], atol=TOL, rtol=0)
+    for k, name in enumerate("ifgo"):
+        np.testing.assert_allclose(got["gates"][k], cache[name][0], atol=TOL, rtol=0)
+    h2, gcache = ln.gru_cell(X, Hs, p_gru)
+    np.testing.assert_allclose(got["gru_h"], h2[0], atol=TOL, rtol=0)
+    for k, name in enumerate("rzn"):
+        np.testing.assert_allclose(got["gru_gates"][k], gcache[name][0], atol=TOL, rtol=0)
+
+
+def test_rnn_gradient_norms_match_rnn_backward_at_every_lag():
+    rng = np.random.default_rng(3)
+    T, D, H = 12, 3, 4
+    p = ln.init_params("rnn", D, H, rng=rng)
+    p["weight_hh"] = p["weight_hh"] * 3.0            # large enough to make the norms move
+    xs, h0, dh_T = rng.normal(size=(T, D)), rng.normal(size=H), rng.normal(size=H)
+    got = run_js("return M.rnnGradNorms(fx.xs, fx.p, fx.h0, fx.dhT);",
+                 {"xs": xs.tolist(), "p": as_js(p), "h0": h0.tolist(), "dhT": dh_T.tolist()})
+    out, _, _ = ln.rnn(xs[:, None], p, h0=h0[None])
+    states = np.concatenate([h0[None], out[:, 0]])   # h_0 .. h_T
+    assert len(got) == T + 1
+    for k in range(T + 1):
+        t = T - k
+        if k == 0:
+            expected = np.linalg.norm(dh_T)
+        else:   # dL/dh_t: backpropagate through the steps after t only, starting from h_t
+            _, _, cache = ln.rnn(xs[t:, None], p, h0=states[t][None])
+            _, dh_t, _ = ln.rnn_backward(np.zeros((k, 1, H)), cache, dh_n=dh_T[None])
+            expected = np.linalg.norm(dh_t)
+        assert abs(got[k] - expected) < TOL * max(1.0, expected)
+
+
+def test_lstm_gradient_norms_match_lstm_backward_at_every_lag():
+    rng = np.random.default_rng(4)
+    T, D, H = 10, 3, 4
+    p = ln.init_params("lstm", D, H, rng=rng)
+    xs, h0, c0 = rng.normal(size=(T, D)), rng.normal(size=H), rng.normal(size=H)
+    dh_T, dc_T = rng.normal(size=H), rng.normal(size=H)
+    got = run_js("return M.lstmGradNorms(fx.xs, fx.p, fx.h0, fx.c0, fx.dhT, fx.dcT);",
+                 {"xs": xs.tolist(), "p": as_js(p), "h0": h0.tolist(), "c0": c0.tolist(),
+                  "dhT": dh_T.tolist(), "dcT": dc_T.tolist()})
+    out, _, cache = ln.lstm(xs[:, None], p, h0=h0[None], c0=c0[None])
+    hs = np.concatenate([h0[None], out[:, 0]])
+    cs = [c0]                       # c_0 .. c_T, step by step with the cell
+    h, c = h0[None], c0[None]
+    for t in range(T):
+        h, c, _ = ln.lstm_cell(xs[t][None], h, c, p)
+        cs.append(c[0])
+    for k in range(T + 1):
+        t = T - k
+        if k == 0:
+            dh_t, dc_belt = dh_T, dc_T
+        else:
+            _, _, sub = ln.lstm(xs[t:, None], p, h0=hs[t][None], c0=cs[t][None])
+            _, dh_t, dc_belt, _ = ln.lstm_backward(np.zeros((k, 1, H)), sub, dh_n=dh_T[None],
+                                                   dc_n=dc_T[None])
+            dh_t, dc_belt = dh_t[0], dc_belt[0]
+        # The total gradient on c_t adds the path through h_t = o_t tanh(c_t) (for t >= 1).
+        dc_total = dc_belt + (dh_t * cache["o"][t - 1, 0] * ln.tanh_grad(cs[t]) if t >= 1 else 0)
+        assert abs(got["h"][k] - np.linalg.norm(dh_t)) < TOL
+        assert abs(got["c"][k] - np.linalg.norm(dc_total)) < TOL
+
+
+@pytest.mark.parametrize("f,steps,w", [(0.9, 30, 0.8), (0.5, 7, 1.3), (0.99, 100, 1.05)])
+def test_conveyor_and_scalar_rnn_match_lstm_and_rnn_backward(f, steps, w):
+    got = run_js("var b = M.conveyor(fx[0], fx[1], 1.0);"
+                 "return {c: b.c, dc: b.dcT_dc0, dh: M.scalarRnnGrad(fx[2], fx[1], 0.0),"
+                 " dh_h0: M.scalarRnnGrad(fx[2], fx[1], 0.5)};", [f, steps, w])
+    # One-unit LSTM, gates independent of x and h: i ~ 0 (bias -50), f = f, g = tanh(0) = 0.
+    p = {"weight_ih": np.zeros((4, 1)), "weight_hh": np.zeros((4, 1)),
+         "bias_ih": np.array([-50.0, logit(f), 0.0, 0.0]), "bias_hh": np.zeros(4)}
+    x = np.zeros((steps, 1, 1))
+    c = [1.0]
+    h_t, c_t = np.zeros((1, 1)), np.ones((1, 1))
+    for t in range(steps):
+        h_t, c_t, _ = ln.lstm_cell(x[t], h_t, c_t, p)
+        c.append(c_t[0, 0])
+    np.testing.assert_allclose(got["c"], c, atol=TOL, rtol=0)
+    _, _, cache = ln.lstm(x, p, c0=np.ones((1, 1)))
+    _, _, dc0, _ = ln.lstm_backward(np.zeros_like(x), cache, dc_n=np.ones((1, 1)))
+    assert abs(got["dc"] - dc0[0, 0]) < TOL
+    q = {"weight_ih": np.zeros((1, 1)), "weight_hh": np.array([[w]]), "bias_ih": np.zeros(1),
+         "bias_hh": np.zeros(1)}
+    for key, h0 in (("dh", 0.0), ("dh_h0", 0.5)):
+        _, _, rcache = ln.rnn(x, q, h0=np.array([[h0]]))
+        _, dh0, _ = ln.rnn_backward(np.zeros_like(x), rcache, dh_n=np.ones((1, 1)))
+        assert abs(got[key] - dh0[0, 0]) < TOL * max(1.0, abs(dh0[0, 0]))
+
+
+def test_bidirectional_lstm_matches_reference():
+    rng = np.random.default_rng(5)
+    T, D, H = 7, 4, 3
+    pf, pb = ln.init_params("lstm", D, H, rng=rng), ln.init_params("lstm", D, H, rng=rng)
+    xs = rng.normal(size=(T, D))
+    got = run_js("return M.bidirectionalLstm(fx.xs, fx.pf, fx.pb);",
+                 {"xs": xs.tolist(), "pf": as_js(pf), "pb": as_js(pb)})
+    out, _, _ = ln.bidirectional(ln.lstm, xs[:, None], pf, pb)
+    np.testing.assert_allclose(got["out"], out[:, 0], atol=TOL, rtol=0)
+    np.testing.assert_allclose(got["fwd"], out[:, 0, :H], atol=TOL, rtol=0)
+    np.testing.assert_allclose(got["bwd"], out[:, 0, H:], atol=TOL, rtol=0)

@@ -554,11 +554,26 @@ def bidirectional(layer, x, params_fwd, params_bwd, **kw):
     out_b, state_b, cache_b = layer(x[::-1], params_bwd, **kw_b)
     out = np.concatenate([out_f, out_b[::-1]], axis=2)
     if isinstance(state_f, tuple):
-        state = tuple(np.stack([a, b]) for a, b in zip(state_f, state_b))
+        state = tuple(np.stack([a, b]) for a, b in zip(state_f, state_b, strict=True))
     else:
         state = np.stack([state_f, state_b])
     return out, state, (cache_f, cache_b)
     ### END SOLUTION'''),
+        scratch("""
+# Try it with the given layers: out is (T, B, 2H), h_n (2, B, H).
+rng = np.random.default_rng(0)
+
+
+def random_params(G, D, H):
+    return {"weight_ih": rng.normal(size=(G * H, D)), "weight_hh": rng.normal(size=(G * H, H)),
+            "bias_ih": rng.normal(size=G * H), "bias_hh": rng.normal(size=G * H)}
+
+
+x = rng.normal(size=(4, 2, 3))
+out, h_n, _ = bidirectional(gru, x, random_params(3, 3, 5), random_params(3, 3, 5))
+print(out.shape, h_n.shape)
+out, (h_n, c_n), _ = bidirectional(lstm, x, random_params(4, 3, 5), random_params(4, 3, 5))
+print(out.shape, h_n.shape, c_n.shape)"""),
         tests("test_bidirectional_gru", 3, '''
 """bidirectional(gru, ...) returns the reference out and h_n."""
 check.bidirectional(bidirectional, layer="gru")

@@ -12,7 +12,8 @@ with oneDNN switched off (torch's own step-by-step loop, the fair peer of a NumP
 autograd recording (torch then keeps what backward needs, as our forward always does).
 Forward+backward includes dx and all parameter gradients.
 
-Run: ``python benchmarks/bench_numpy_lstm.py [--repeats N]``
+Run: ``python benchmarks/bench_numpy_lstm.py [--repeats N] [--threads N] [--clock wall|cpu]``.
+On a busy machine, ``--threads 1 --clock cpu`` gives the steadiest ratios.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def bench(T: int, B: int, D: int, H: int, repeats: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for both (needs threadpoolctl); default: NumPy's BLAS count")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 __all__ = ["seed_everything", "accuracy", "evaluate", "fit", "FitResult", "resolve_device"]
 

@@ -72,7 +72,7 @@ def plot(results: dict, ax=None):
     for label, s in results["summary"].items():
         rows = [r for r in results["rows"] if r["model"] == label]
         centers = [(r["bin_lo"] + r["bin_hi"]) / 2 for r in rows]
-        ax.plot(centers, [r["fraction"] for r in rows], "-o", ms=3,
+        ax.plot(centers, [r["fraction"] for r in rows], marker="o", ms=3,
                 ls="--" if not s["trained"] else "-",
                 label=f"{label}: {s['near_0_or_1']:.0%} near 0 or 1")
     for x0, x1 in ((0, 0.1), (0.9, 1.0)):

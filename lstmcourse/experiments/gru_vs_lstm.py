@@ -4,7 +4,8 @@ Claims tested (chapter 5): the GRU has fewer parameters, is "relatively faster",
 "basically no significant difference" in accuracy. Parameters are counted on the modules and
 checked against :func:`lstmcourse.numpy.lstm_param_count` / ``gru_param_count``. Time: one
 training step (forward, backward, Adam) on a batch of agreement sentences, the two models
-timed in alternation, median of ``repeats`` rounds. Accuracy: the models of experiments 1
+timed in alternation, median of ``repeats`` rounds, once with ``torch.nn``'s layers and once
+with ``lstmcourse.torch``'s. Accuracy: the models of experiments 1
 (agreement at several distances) and 4 (negation), same seeds and budget.
 """
 
@@ -21,22 +22,31 @@ from lstmcourse.numpy import gru_param_count, lstm_param_count
 
 from . import negation
 from .common import AGREEMENT, agreement_model, stable_seed, train_agreement
+from .models import BACKENDS, backend, set_backend
 
 NAME = "gru-vs-lstm"
 TITLE = "GRU against LSTM: parameters, speed, accuracy"
 CONFIGS = {
     "full": {"distances": [40, 60, 80], "seeds": [0, 1, 2], "negation_seeds": [0, 1],
              "timing": {"distance": 40, "batch": 64, "steps": 10, "repeats": 7}},
-    "small": {"distances": [60], "seeds": [0], "negation_seeds": [0],
+    "small": {"distances": [80], "seeds": [0, 2], "negation_seeds": [0],
               "timing": {"distance": 40, "batch": 64, "steps": 5, "repeats": 3}},
 }
 
 
 def step_seconds(kinds: list[str], distance: int, batch: int, steps: int,
-                 repeats: int) -> dict[str, float]:
-    """Median seconds of one training step per kind, timed in alternation."""
+                 repeats: int, layers: str | None = None) -> dict[str, float]:
+    """Median seconds of one training step per kind, timed in alternation.
+
+    ``layers`` picks the backend of the recurrent layers for this measurement only.
+    """
     data = tasks.agreement(batch, distance, seed=stable_seed("timing", distance))
-    models = {k: agreement_model(k, distance, 0) for k in kinds}
+    previous = backend()
+    try:
+        set_backend(layers or previous)
+        models = {k: agreement_model(k, distance, 0) for k in kinds}
+    finally:
+        set_backend(previous)
     opts = {k: torch.optim.Adam(m.parameters(), lr=1e-3) for k, m in models.items()}
     times: dict[str, list[float]] = {k: [] for k in kinds}
     for _ in range(repeats):
@@ -64,7 +74,8 @@ def run(config: dict, *, device: str = "cpu") -> dict:
             rows.append({"kind": kind, "task": "negation", "seed": seed,
                          "accuracy": round(float(r.correct.mean()), 4),
                          "epochs": len(r.fit.history)})
-    t = step_seconds(kinds, **config["timing"])
+    # time both implementations: the answer depends on which kernels a library has
+    t = {b: step_seconds(kinds, **config["timing"], layers=b) for b in BACKENDS}
     h, e = AGREEMENT["hidden"], AGREEMENT["embed"]
     layer = {k: sum(p.numel() for p in agreement_model(k, 40, 0).rnn.parameters())
              for k in kinds}
@@ -72,8 +83,8 @@ def run(config: dict, *, device: str = "cpu") -> dict:
         "params": {"lstm": layer["lstm"], "gru": layer["gru"],
                    "lstm_formula": lstm_param_count(e, h), "gru_formula": gru_param_count(e, h),
                    "ratio": round(layer["gru"] / layer["lstm"], 4)},
-        "step_ms": {k: round(1e3 * v, 3) for k, v in t.items()},
-        "time_ratio": round(t["gru"] / t["lstm"], 3),
+        "step_ms": {b: {k: round(1e3 * v, 3) for k, v in tb.items()} for b, tb in t.items()},
+        "time_ratio": {b: round(tb["gru"] / tb["lstm"], 3) for b, tb in t.items()},
         "accuracy": {k: round(float(np.mean([r["accuracy"] for r in rows if r["kind"] == k])), 4)
                      for k in kinds},
         "epochs": {k: round(float(np.mean([r["epochs"] for r in rows if r["kind"] == k])), 2)
@@ -100,7 +111,12 @@ def plot(results: dict, ax=None):
     colors = ["tab:blue", "tab:green"]
     ax[0].bar(["LSTM", "GRU"], [s["params"]["lstm"], s["params"]["gru"]], color=colors)
     ax[0].set_title("parameters (recurrent layer)")
-    ax[1].bar(["LSTM", "GRU"], [s["step_ms"]["lstm"], s["step_ms"]["gru"]], color=colors)
+    backends = list(s["step_ms"])
+    xs = np.arange(len(backends))
+    for i, kind in enumerate(["lstm", "gru"]):
+        ax[1].bar(xs + (i - 0.5) * 0.4, [s["step_ms"][b][kind] for b in backends], 0.4,
+                  color=colors[i], label=kind.upper())
+    ax[1].set_xticks(xs, backends, fontsize=8)
     ax[1].set_title("ms per training step")
     task_names = list(dict.fromkeys(r["task"] for r in results["rows"]))
     xs = np.arange(len(task_names))

@@ -17,7 +17,7 @@ __all__ = ["recurrent", "backend", "set_backend", "SequenceClassifier", "BagOfWo
 
 KINDS = ("rnn", "lstm", "gru")
 BACKENDS = ("torch.nn", "lstmcourse.torch")
-_backend = "torch.nn"
+_backend = "lstmcourse.torch"   # the course's own layers; "torch.nn" for the library's
 
 
 def _classes(name: str) -> dict[str, type[nn.Module]]:

@@ -20,7 +20,7 @@ WEIGHTS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 def rnn_cell(student: Callable, *, seed: int = 0, n_random: int = 3,
              nonlinearity: str = "tanh") -> None:
-    """``student(x, h_prev, params, nonlinearity)`` returns ``(h, cache)`` equal to the reference."""
+    """``student(x, h_prev, params, nonlinearity)`` returns ``(h, cache)`` like the reference."""
     for k, case in enumerate(cases(seed, n_random)):
         d = data(case, "rnn", seed * 1000 + k)
         want, _ = _ref_rnn_cell(d["x"], d["h"], d["params"], nonlinearity)

@@ -47,7 +47,7 @@ def lstm(student: Callable, *, seed: int = 0, n_random: int = 3) -> None:
 
 def lstm_backward(student_forward: Callable, student_backward: Callable, *, seed: int = 1,
                   n_random: int = 3) -> None:
-    """``student_backward(dout, cache, dh_n, dc_n)`` gives dx, dh0, dc0, grads like the reference."""
+    """``student_backward(dout, cache, dh_n, dc_n)`` gives the reference dx, dh0, dc0, grads."""
     for k, case in enumerate(cases(seed, n_random)):
         d = data(case, "lstm", seed * 1000 + k, sequence=True)
         out, _, cache = _ref_lstm(d["x"], d["params"], d["h"], d["c"])

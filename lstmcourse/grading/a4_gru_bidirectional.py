@@ -7,6 +7,7 @@ Shapes: T time steps, B batch, D input features, H hidden units.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -76,10 +77,10 @@ def bidirectional(student: Callable, *, layer: str = "gru", seed: int = 0,
         ref_layer = {"gru": _ref_gru, "lstm": _ref_lstm}[layer]
         out, state, _ = _ref_bidirectional(ref_layer, d["x"], d["params"], pb, **kw)
         s = copies(d)
-        got = unpack(guard.call_student(
-            lambda: student(fn, s["x"], s["params"], {a: b.copy() for a, b in pb.items()},
-                            **{a: b.copy() for a, b in kw.items()}), name="bidirectional"),
-            3, "bidirectional", "(out, h_n, cache)")
+        call = partial(student, fn, s["x"], s["params"], {a: b.copy() for a, b in pb.items()},
+                       **{a: b.copy() for a, b in kw.items()})
+        got = unpack(guard.call_student(call, name="bidirectional"),
+                     3, "bidirectional", "(out, h_n, cache)")
         m_out, m_h = _bidirectional_mistakes(fn, d["x"], d["params"], pb, kw)
         expect_close(got[0], out, "out", case.label(), legend="(T, B, 2H)", mistakes=m_out)
         if layer == "lstm":

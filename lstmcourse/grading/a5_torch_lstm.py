@@ -104,8 +104,8 @@ def forward(cls: type, *, seed: int = 0, sizes: tuple[tuple[int, int, int], ...]
         # Gradients of one fixed loss through both outputs, w.r.t. every input and parameter.
         w_h = torch.randn(B, H, dtype=torch.float64, generator=gen)
         (want_h * w_h + want_c).sum().backward()
-        guard.call_student(lambda: (got[0] * w_h + got[1]).sum().backward(),
-                           name="LSTMCell backward")
+        loss = (got[0] * w_h + got[1]).sum()
+        guard.call_student(loss.backward, name="LSTMCell backward")
         for label, mine, theirs in (("input", xs, xr), ("h", hs, hr), ("c", cs, cr)):
             if mine.grad is None:
                 raise AssertionError(f"[{case}] no gradient reached {label}: did you detach?")
@@ -203,7 +203,7 @@ class _Adam:
     def step(self) -> None:
         self.t += 1
         b1, b2 = self.betas
-        for p, m, v in zip(self.params, self.m, self.v):
+        for p, m, v in zip(self.params, self.m, self.v, strict=True):
             if p.grad is None:
                 continue
             m.mul_(b1).add_(p.grad, alpha=1 - b1)  # running mean of the gradient

@@ -21,9 +21,10 @@ or class, the constructs that no honest solution needs:
   ``torch._VF`` …).
 
 Findings inside a function taint that function and, through name references, every function that
-uses it (a top-level ``ref = <finding>`` taints the name ``ref``). Findings that change or can reach
-shared state (tampering, ``sys``, ``importlib``, ``__import__``, dunders, …) taint every test. :func:`tainted_tests` then names the
-test cells that call a tainted function; :mod:`lstmcourse.grading.preprocessor` zeroes those.
+uses it (a top-level ``ref = <finding>`` taints the name ``ref``). Findings that change or can
+reach shared state (tampering, ``sys``, ``importlib``, ``__import__``, dunders …) taint every
+test. :func:`tainted_tests` then names the test cells that call a tainted function, and
+:mod:`lstmcourse.grading.preprocessor` zeroes those.
 """
 
 from __future__ import annotations
@@ -295,7 +296,7 @@ def names_used(source: str) -> set[str]:
 
 def tainted_tests(inspection: Inspection, tests: Sequence[tuple[str, str]]
                   ) -> dict[str, list[Finding]]:
-    """``{grade_id: reasons}`` for the test cells ``[(grade_id, source)]`` that lose their points."""
+    """``{grade_id: reasons}`` for the test cells ``[(grade_id, source)]`` losing their points."""
     result: dict[str, list[Finding]] = {}
     everything = MODULE in inspection.tainted
     for grade_id, source in tests:

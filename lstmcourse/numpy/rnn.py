@@ -163,9 +163,10 @@ def rnn_backward(
     dout (T, B, H): gradient of the loss w.r.t. every h_t in ``out``; dh_n (B, H): extra gradient
     w.r.t. the returned h_n (default none). Returns dx (T, B, D), dh0 (B, H), grads (like params).
 
-    Per step (t = T-1 down to 0) only the part that must be sequential is done in the loop:
-    da_t = (dout_t + dh_{t}^{from t+1}) * phi'(a_t) and dh_{t-1} = da_t W_hh. The sums over time
-    (sum_t da_t^T x_t etc.) become single matrix products after the loop.
+    Per step (t = T-1 down to 0) the loop does only what must be sequential: the gradient
+    reaching h_t is dout_t plus what flows back from step t+1, so da_t = (dout_t + dh) * phi'(a_t)
+    and the next dh = da_t W_hh. The sums over time (sum_t da_t^T x_t etc.) become single matrix
+    products after the loop.
     """
     out, x, p = cache.out, cache.x, cache.params
     T, B, H = out.shape

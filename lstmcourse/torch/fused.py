@@ -24,6 +24,9 @@ but faster, in four ways:
    :math:`\tanh(p) = 2\sigma(2p) - 1`. Doubling the tanh rows of the weights (exact: a power of
    two) lets ONE sigmoid per step activate all gates. It agrees with ``torch.tanh`` to a few units
    in the last place, absolutely; the tests hold it to the readable path at 1e-12 in float64.
+5. **Few big temporaries.** The LSTM loops work in place in preallocated buffers, and without
+   autograd (``torch.no_grad()`` or nothing requiring grad) the LSTM keeps no cache at all and
+   reuses a 16-step buffer, because touching fresh memory is a large part of the cost on a CPU.
 
 Shape legend: T steps, B batch, D input features, H hidden size, G gates (RNN 1, LSTM 4, GRU 3).
 ``x`` is time-major (T, B, D); states are (B, H); ``out`` is (T, B, H). ``reverse=True`` runs the
@@ -61,7 +64,7 @@ def _projection(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     T, B, D = x.shape
     x2 = x.reshape(T * B, D)
     xw = torch.mm(x2, weight.t()) if bias is None else torch.addmm(bias, x2, weight.t())
-    return xw.view(T, B, -1)
+    return xw.view(T, B, weight.size(0))
 
 
 def _sum_bias(b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:
@@ -79,12 +82,17 @@ def _param_grads(
     weight gradient is one matmul summed over all steps and batch rows at once.
     """
     T, B, D = x.shape
-    gx = d_pre_x.reshape(T * B, -1)
-    gh = d_pre_h.reshape(T * B, -1)
+    GH = w_ih.size(0)  # explicit sizes: a batch of size 0 is allowed
+    gx = d_pre_x.reshape(T * B, GH)
+    gh = d_pre_h.reshape(T * B, GH)
     need = ctx.needs_input_grad
     dx = torch.mm(gx, w_ih).view(T, B, D) if need[0] else None
     dw_ih = torch.mm(gx.t(), x.reshape(T * B, D)) if need[ctx.w_ih_index] else None
-    dw_hh = torch.mm(gh.t(), h_prev.reshape(T * B, -1)) if need[ctx.w_ih_index + 1] else None
+    dw_hh = (
+        torch.mm(gh.t(), h_prev.reshape(T * B, h_prev.size(-1)))
+        if need[ctx.w_ih_index + 1]
+        else None
+    )
     db_ih = gx.sum(0) if need[ctx.w_ih_index + 2] else None
     db_hh = gh.sum(0) if need[ctx.w_ih_index + 3] else None
     return dx, dw_ih, dw_hh, db_ih, db_hh
@@ -150,6 +158,66 @@ class _RNNFunction(torch.autograd.Function):
         return dx, dh, dw_ih, dw_hh, db_ih, db_hh, None, None
 
 
+def _lstm_prepare(w_ih, w_hh, b_ih, b_hh, H):
+    """Weights for the loop: transposed, with the g rows doubled, biases summed.
+
+    g = tanh(p_g) = 2 sigmoid(2 p_g) - 1, so with the g rows doubled ONE sigmoid per step
+    serves all four gates.
+    """
+    bias = _sum_bias(b_ih, b_hh)
+    bias = None if bias is None else _doubled(bias, 2 * H, 3 * H)
+    return _doubled(w_ih, 2 * H, 3 * H), _doubled(w_hh, 2 * H, 3 * H).t(), bias
+
+
+def _lstm_loop(acts, cells2, out, steps, h, c2, w_hh_t):
+    """The LSTM recurrence over ``steps``, writing only into the given buffers.
+
+    ``acts`` (N, B, 4H) holds the input projections (g rows doubled) and is turned into the
+    gates i, f, g, o in place; ``cells2`` (N, B, H) receives 2 c_t and ``out`` (N, B, H) h_t.
+    ``h`` and ``c2`` = 2 c are the entering states. Returns the final ``(h, c2)``.
+    """
+    H = out.size(2)
+    one = out.new_ones(())
+    tanh_c = torch.empty_like(h)  # reused every step
+    # Per-step views made once (unbind), so the loop only indexes Python lists. Every op in
+    # the loop writes into these buffers: no allocation per step.
+    acts_t, cells_t, out_t = acts.unbind(0), cells2.unbind(0), out.unbind(0)
+    i_t, f_t, g_t, o_t = (acts[..., k * H : (k + 1) * H].unbind(0) for k in range(4))
+    for t in steps:
+        acts_t[t].addmm_(h, w_hh_t).sigmoid_()  # i, f, o, and sigmoid(2 p_g) in g's slot
+        g = g_t[t].lerp_(one, -1.0)  # 1 - 2 (1 - s) = 2 s - 1 = tanh(p_g)
+        # 2 c_t = f_t (2 c_{t-1}) + 2 i_t g_t  (2 c is carried: then one sigmoid gives tanh(c))
+        c2 = torch.mul(f_t[t], c2, out=cells_t[t]).addcmul_(i_t[t], g, value=2)
+        torch.sigmoid(c2, out=tanh_c).lerp_(one, -1.0)  # tanh(c_t) = 2 sigmoid(2 c_t) - 1
+        h = torch.mul(o_t[t], tanh_c, out=out_t[t])  # h_t = o_t tanh(c_t)
+    return h, c2
+
+
+def _lstm_inference(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, chunk: int = 16):
+    """The forward of :class:`_LSTMFunction` when no gradient is needed.
+
+    Nothing is kept for a backward, so the gate and cell buffers are reused chunk by chunk
+    (``chunk`` steps at a time): memory stays small and in cache instead of growing with T.
+    """
+    T, B, D = x.shape
+    H = h0.size(1)
+    w_ih2, w_hh_t, bias = _lstm_prepare(w_ih, w_hh, b_ih, b_hh, H)
+    n = min(chunk, T)
+    acts, cells2, out = x.new_empty(n, B, 4 * H), x.new_empty(n, B, H), x.new_empty(T, B, H)
+    h, c2 = h0, c0 * 2
+    starts = range(0, T, n)
+    for s in reversed(starts) if reverse else starts:
+        e = min(s + n, T)
+        a = acts[: e - s]
+        x2 = x[s:e].reshape((e - s) * B, D)
+        if bias is None:
+            torch.mm(x2, w_ih2.t(), out=a.view((e - s) * B, 4 * H))
+        else:
+            torch.addmm(bias, x2, w_ih2.t(), out=a.view((e - s) * B, 4 * H))
+        h, c2 = _lstm_loop(a, cells2[: e - s], out[s:e], _steps(e - s, reverse), h, c2, w_hh_t)
+    return out, h.clone(), c2 * 0.5
+
+
 class _LSTMFunction(torch.autograd.Function):
     """The LSTM of :func:`lstmcourse.torch.cells.lstm_step` over a whole sequence."""
 
@@ -157,29 +225,12 @@ class _LSTMFunction(torch.autograd.Function):
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
         T, B, _ = x.shape
         H = h0.size(1)
-        # (T, B, 4H): W_ih x_t + b_ih + b_hh for all steps. Each step adds W_hh h_{t-1} in place
-        # and activates in place, so this buffer ends up holding the gates i, f, g, o.
-        acts = _projection(x, w_ih, _sum_bias(b_ih, b_hh))
-        # g = tanh(p_g) = 2 sigmoid(2 p_g) - 1: with the g rows doubled, ONE sigmoid per step
-        # serves all four gates.
-        acts[..., 2 * H : 3 * H] *= 2
-        w_hh_t = _doubled(w_hh, 2 * H, 3 * H).t()
-        one = x.new_ones(())
-        cells2 = x.new_empty(T, B, H)  # 2 c_t of every step (doubled, for the same reason)
+        w_ih2, w_hh_t, bias = _lstm_prepare(w_ih, w_hh, b_ih, b_hh, H)
+        # (T, B, 4H): the input projections of all steps; the loop turns them into the gates.
+        acts = _projection(x, w_ih2, bias)
+        cells2 = x.new_empty(T, B, H)  # 2 c_t of every step
         out = x.new_empty(T, B, H)  # h_t of every step
-        tanh_c = x.new_empty(B, H)  # reused every step
-        # Per-step views made once (unbind), so the loop only indexes Python lists. Every op in
-        # the loop writes into these buffers: no allocation per step.
-        acts_t, cells_t, out_t = acts.unbind(0), cells2.unbind(0), out.unbind(0)
-        i_t, f_t, g_t, o_t = (acts[..., k * H : (k + 1) * H].unbind(0) for k in range(4))
-        h, c2 = h0, c0 * 2
-        for t in _steps(T, reverse):
-            acts_t[t].addmm_(h, w_hh_t).sigmoid_()  # i, f, o, and sigmoid(2 p_g) in g's slot
-            g = g_t[t].lerp_(one, -1.0)  # 1 - 2 (1 - s) = 2 s - 1 = tanh(p_g)
-            # 2 c_t = f_t (2 c_{t-1}) + 2 i_t g_t
-            c2 = torch.mul(f_t[t], c2, out=cells_t[t]).addcmul_(i_t[t], g, value=2)
-            torch.sigmoid(c2, out=tanh_c).lerp_(one, -1.0)  # tanh(c_t) = 2 sigmoid(2 c_t) - 1
-            h = torch.mul(o_t[t], tanh_c, out=out_t[t])  # h_t = o_t tanh(c_t)
+        h, c2 = _lstm_loop(acts, cells2, out, _steps(T, reverse), h0, c0 * 2, w_hh_t)
         ctx.save_for_backward(x, h0, c0, w_ih, w_hh, acts, cells2, out)
         ctx.reverse, ctx.w_ih_index = reverse, 3
         return out, h.clone(), c2 * 0.5
@@ -190,37 +241,40 @@ class _LSTMFunction(torch.autograd.Function):
         x, h0, c0, w_ih, w_hh, acts, cells2, out = ctx.saved_tensors
         T, B, H = out.shape
         i, f, g, o = acts.view(T, B, 4, H).unbind(2)
-        cells = cells2 * 0.5
-        tanh_c = _tanh(cells)
-        c_prev = _previous(c0, cells, ctx.reverse)
+        one = out.new_ones(())
+        tanh_c = torch.sigmoid(cells2).lerp_(one, -1.0)  # tanh(c) = 2 sigmoid(2c) - 1
+        c_prev = _previous(c0 * 2, cells2, ctx.reverse).mul_(0.5)
         # Everything the loop multiplies by, for all steps at once. With dh, dc the gradients
         # reaching h_t and c_t:
         #   dc  += dh * o (1 - tanh(c)^2)          (through h_t = o tanh(c_t))
         #   d pre_i = dc * g i (1 - i),  d pre_f = dc * c_prev f (1 - f),
         #   d pre_g = dc * i (1 - g^2),  d pre_o = dh * tanh(c) o (1 - o).
-        k = o * (1 - tanh_c * tanh_c)
-        m = torch.stack(
-            (g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g * g), tanh_c * o * (1 - o)), 2
-        )  # (T, B, 4, H)
-        d_pre = torch.empty_like(m)  # (T, B, 4, H): the gradients of the pre-activations
+        # Written in place into one (T, B, 4, H) buffer (big temporaries cost page faults);
+        # addcmul(a, a, a, value=-1) is a - a * a = a (1 - a).
+        k = torch.addcmul(one, tanh_c, tanh_c, value=-1).mul_(o)
+        m = torch.empty_like(acts).view(T, B, 4, H)
+        torch.addcmul(i, i, i, value=-1, out=m[:, :, 0]).mul_(g)
+        torch.addcmul(f, f, f, value=-1, out=m[:, :, 1]).mul_(c_prev)
+        torch.addcmul(one, g, g, value=-1, out=m[:, :, 2]).mul_(i)
+        torch.addcmul(o, o, o, value=-1, out=m[:, :, 3]).mul_(tanh_c)
+        # The loop multiplies m by the incoming gradients in place: m becomes d pre.
         dout_t, k_t, f_t = dout.unbind(0), k.unbind(0), f.unbind(0)
         m_ifg, m_o = m[:, :, :3].unbind(0), m[:, :, 3].unbind(0)
-        d_ifg, d_o = d_pre[:, :, :3].unbind(0), d_pre[:, :, 3].unbind(0)
-        d_pre_t = d_pre.view(T, B, 4 * H).unbind(0)
+        d_pre_t = m.view(T, B, 4 * H).unbind(0)
         order = list(reversed(_steps(T, ctx.reverse)))
         dh, dc = dh_n + dout_t[order[0]], dc_n.clone()  # buffers, updated in place below
         for n, t in enumerate(order):
             # dh, dc: the gradients reaching h_t (from out[t] and step t+1) and c_t.
             dc.addcmul_(dh, k_t[t])
-            torch.mul(m_ifg[t], dc.unsqueeze(1), out=d_ifg[t])  # d pre_i, d pre_f, d pre_g
-            torch.mul(m_o[t], dh, out=d_o[t])  # d pre_o
+            m_ifg[t].mul_(dc.unsqueeze(1))  # d pre_i, d pre_f, d pre_g
+            m_o[t].mul_(dh)  # d pre_o
             if n + 1 < len(order):  # into h_{t-1}, plus what the output at t-1 sends
                 torch.addmm(dout_t[order[n + 1]], d_pre_t[t], w_hh, out=dh)
             else:
                 torch.mm(d_pre_t[t], w_hh, out=dh)
             dc.mul_(f_t[t])  # into c_{t-1} along the conveyor belt
         dx, dw_ih, dw_hh, db_ih, db_hh = _param_grads(
-            ctx, d_pre, d_pre, x, _previous(h0, out, ctx.reverse), w_ih
+            ctx, m, m, x, _previous(h0, out, ctx.reverse), w_ih
         )
         return dx, dh, dc, dw_ih, dw_hh, db_ih, db_hh, None
 
@@ -319,7 +373,11 @@ def lstm_sequence(
     reverse: bool = False,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """One direction of one LSTM layer: x (T, B, D), h0, c0 (B, H) -> (out, h_n, c_n)."""
-    return _LSTMFunction.apply(x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh, reverse)
+    args = (x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh)
+    if torch.is_grad_enabled() and any(a is not None and a.requires_grad for a in args):
+        return _LSTMFunction.apply(*args, reverse)
+    with torch.no_grad():
+        return _lstm_inference(*args, reverse)
 
 
 def gru_sequence(

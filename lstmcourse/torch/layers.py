@@ -273,6 +273,11 @@ class _RNNBase(nn.Module):
         if batched and self.batch_first:
             x = x.transpose(0, 1)
         x = x.contiguous()
+        if x.size(0) == 0:
+            raise ShapeError(
+                f"{who}: Expected sequence length to be larger than 0, got input of shape "
+                f"{tuple(input.shape)} read as {legend}"
+            )
         states = self._states(x, hx, batched)
 
         run = _fused_direction if self.impl == "fused" else _readable_direction

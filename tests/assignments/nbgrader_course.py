@@ -30,10 +30,11 @@ class Course:
         self.env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
         self.generated: set[str] = set()
 
-    def nbgrader(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    def nbgrader(self, *args: str, timeout: float = 900, check: bool = True
+                 ) -> subprocess.CompletedProcess:
         proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=self.root, env=self.env,
                               capture_output=True, text=True, timeout=timeout)
-        if proc.returncode != 0:
+        if check and proc.returncode != 0:
             raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n"
                                  f"{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
         return proc
@@ -51,20 +52,33 @@ class Course:
         return nbformat.read(self.generate(assignment), 4)
 
     def grade(self, assignment: str, submissions: dict[str, nbformat.NotebookNode],
-              *extra: str) -> dict[str, dict[str, float | None]]:
-        """Autograde every submission in one CLI call; ``{student: {grade_id: auto_score}}``."""
+              *extra: str, failing: tuple[str, ...] = ()) -> dict[str, dict[str, float | None]]:
+        """Autograde every submission in one CLI call; ``{student: {grade_id: auto_score}}``.
+
+        nbgrader grades the whole class even when some notebooks cannot be graded at all (a
+        killed kernel), then exits with an error naming them: ``failing`` lists those expected.
+        """
         self.generate(assignment)
         for student, nb in submissions.items():
             folder = self.root / "submitted" / student / assignment
             folder.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, folder / f"{assignment}.ipynb")
-        self.nbgrader("autograde", assignment, "--force", *extra)
-        from nbgrader.api import Gradebook
+        proc = self.nbgrader("autograde", assignment, "--force", *extra, check=not failing)
+        if failing:
+            for student in failing:
+                assert student in proc.stdout + proc.stderr, f"{student} did not fail"
+            assert proc.returncode != 0
+        from nbgrader.api import Gradebook, MissingEntry
 
         scores = {}
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
             for student in submissions:
-                nb = gb.find_submission_notebook(assignment, assignment, student)
+                try:
+                    nb = gb.find_submission_notebook(assignment, assignment, student)
+                except MissingEntry:  # a notebook nbgrader could not grade at all
+                    assert student in failing, student
+                    scores[student] = {}
+                    continue
                 scores[student] = {g.name: g.auto_score for g in nb.grades}
         return scores
 

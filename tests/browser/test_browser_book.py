@@ -25,6 +25,8 @@ from browser_helpers import (
 
 from lstmcourse.widgets import WIDGETS
 
+pytestmark = pytest.mark.slow
+
 SET_VALUE = """([sel, v]) => {
   const el = document.querySelector(sel);
   el.value = String(v);

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from browser_helpers import assert_readout, expected_gate_playground
 
+pytestmark = pytest.mark.slow
+
 NOTEBOOK = {
     "cells": [
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
@@ -51,7 +53,10 @@ def lab(tmp_path_factory):
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
            "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.extension_manager=readonly"]
+           f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.extension_manager=readonly",
+           # A private workspace and settings: nothing restored from earlier sessions.
+           f"--LabApp.workspaces_dir={root / '.workspaces'}",
+           f"--LabApp.user_settings_dir={root / '.settings'}"]
     log = open(root / "lab.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
@@ -77,6 +82,10 @@ def lab(tmp_path_factory):
 
 
 def run_cell(page, index: int) -> None:
+    dialogs = page.locator(".jp-Dialog")
+    if dialogs.count():   # nothing should ask anything; say what it was, then dismiss it
+        print("JupyterLab dialog:", dialogs.all_text_contents())
+        page.keyboard.press("Escape")
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")

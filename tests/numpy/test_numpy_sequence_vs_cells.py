@@ -155,3 +155,22 @@ def test_sequence_does_not_modify_its_inputs(order: str) -> None:
     lnp.lstm_backward(dout, cache, dh_n, dc_n)
     for a, b in zip((x, h0, c0, dout, dh_n, dc_n, *params.values()), copies, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "gru"])
+def test_rnn_and_gru_per_step_caches(kind: str) -> None:
+    params, x, h0, _, dout, dh_n, _ = _data(kind, 4)
+    layer = {"rnn": lnp.rnn, "gru": lnp.gru}[kind]
+    cell = {"rnn": lnp.rnn_cell, "gru": lnp.gru_cell}[kind]
+    cell_backward = {"rnn": lnp.rnn_cell_backward, "gru": lnp.gru_cell_backward}[kind]
+    out, _, cache = layer(x, params, h0)
+    assert len(cache.steps) == T
+    t = T // 2
+    _, step = cell(x[t], out[t - 1], params)
+    for got, expected in zip(cell_backward(dout[t], cache.steps[t]),
+                             cell_backward(dout[t], step), strict=True):
+        if isinstance(got, dict):
+            for key in got:
+                assert_close(got[key], expected[key], key, EXACT)
+        else:
+            assert_close(got, expected, f"{kind} cell backward from cache.steps[{t}]", EXACT)

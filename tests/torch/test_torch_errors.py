@@ -51,6 +51,11 @@ def test_mismatched_lstm_states() -> None:
         m(x, h0)
 
 
+def test_empty_sequence_is_refused_like_torch() -> None:
+    with pytest.raises(RuntimeError, match=r"sequence length to be larger than 0.*\(0, 2, 3\)"):
+        lt.LSTM(D, H)(torch.randn(0, 2, D))
+
+
 def test_dtype_mismatch_names_both_dtypes() -> None:
     with pytest.raises(ValueError, match=r"torch\.float64.*torch\.float32"):
         lt.GRU(D, H)(torch.randn(4, 2, D, dtype=torch.float64))

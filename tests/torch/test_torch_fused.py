@@ -87,3 +87,18 @@ def test_no_grad_forward_and_partial_requires_grad() -> None:
     m(xg)[0].sum().backward()
     assert xg.grad is not None and xg.grad.abs().sum() > 0
     assert all(p.grad is None for p in m.parameters())
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("T", [1, 16, 37])
+def test_lstm_inference_path_equals_readable(T: int, reverse: bool) -> None:
+    """Without autograd the LSTM runs chunk by chunk (16 steps); lengths around a chunk."""
+    torch.manual_seed(T)
+    m = lt.LSTM(3, 4, bidirectional=True, dtype=torch.float64)
+    x = torch.randn(T, 2, 3, dtype=torch.float64)
+    states = (torch.randn(2, 2, 4, dtype=torch.float64), torch.randn(2, 2, 4, dtype=torch.float64))
+    with torch.no_grad():
+        out_f, (h_f, c_f) = m(x, states)
+        m.impl = "readable"
+        out_r, (h_r, c_r) = m(x, states)
+    assert_same([out_f, h_f, c_f], [out_r, h_r, c_r], 1e-12, "no-grad outputs")

@@ -99,3 +99,13 @@ def test_default_states_follow_input_dtype(mode: str) -> None:
     assert out.dtype == torch.float64 and out.shape == (T, B, H)
     for s in states:
         assert s.dtype == torch.float64 and s.shape == (2, B, H)
+
+
+@pytest.mark.parametrize("mode", list(LAYERS))
+def test_empty_batch_gives_torch_shapes(mode: str) -> None:
+    ours, ref = make_pair(LAYERS, mode, D, H, num_layers=2, bidirectional=True)
+    x = torch.randn(T, 0, D, requires_grad=True)
+    out_o, out_r = ours(x)[0], ref(x)[0]
+    assert out_o.shape == out_r.shape == (T, 0, 2 * H)
+    out_o.sum().backward()
+    assert x.grad.shape == x.shape

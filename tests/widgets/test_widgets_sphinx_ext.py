@@ -11,6 +11,8 @@ import pytest
 
 from lstmcourse.widgets._assets import STYLESHEET, WIDGETS, book_scripts
 
+pytestmark = pytest.mark.slow
+
 CONF = """
 extensions = ["myst_parser", "lstmcourse.widgets.sphinx_ext"]
 source_suffix = {".md": "markdown"}

@@ -1,0 +1,107 @@
+"""Verdict rules: each branch on made-up results, and the stored results give a full table."""
+
+from __future__ import annotations
+
+import pytest
+
+from lstmcourse.experiments import claims
+from lstmcourse.experiments.claims import FAILS, HOLDS, PARTLY
+
+
+def distance(lstm: float, rnn: float) -> dict:
+    return {"summary": {"lstm": {"10": 1.0, "80": lstm}, "rnn": {"10": 1.0, "80": rnn},
+                        "gru": {"10": 1.0, "80": 1.0}}}
+
+
+@pytest.mark.parametrize(("lstm", "rnn", "verdict"), [
+    (0.95, 0.5, HOLDS), (0.8, 0.55, PARTLY), (0.6, 0.55, FAILS), (1.0, 0.9, FAILS)])
+def test_distance_rule(lstm, rnn, verdict):
+    assert claims.rnn_vs_lstm_distance(distance(lstm, rnn)).verdict == verdict
+
+
+def gradients(rnn_t: float, rnn_u: float, lstm: float) -> dict:
+    s = {"rnn": {"trained": rnn_t, "untrained": rnn_u}, "lstm": {"trained": lstm},
+         "gru": {"trained": 0.5}}
+    return {"summary": {k: {m: {"log10_ratio_subject": v} for m, v in d.items()}
+                        for k, d in s.items()}}
+
+
+def test_gradient_rules():
+    assert claims.rnn_gradients_vanish(gradients(20, 12, 4)).verdict == HOLDS
+    assert claims.rnn_gradients_vanish(gradients(20, 1, 4)).verdict == PARTLY
+    assert claims.rnn_gradients_vanish(gradients(2, 1, 4)).verdict == FAILS
+    assert claims.lstm_gradients_survive(gradients(20, 12, 0.5)).verdict == HOLDS
+    assert claims.lstm_gradients_survive(gradients(20, 12, 4)).verdict == PARTLY
+    assert claims.lstm_gradients_survive(gradients(6, 12, 4)).verdict == FAILS
+
+
+def gates(*shares: float) -> dict:
+    s = {f"m{i}": {"near_0_or_1": v, "trained": True} for i, v in enumerate(shares)}
+    s["init"] = {"near_0_or_1": 0.99, "trained": False}       # untrained models do not count
+    return {"summary": s}
+
+
+def test_gate_rule():
+    assert claims.gates_binary(gates(0.85, 0.9)).verdict == HOLDS
+    assert claims.gates_binary(gates(0.85, 0.3)).verdict == PARTLY
+    assert claims.gates_binary(gates(0.2, 0.3)).verdict == FAILS
+
+
+def test_negation_rule():
+    def r(lstm, bow, ceil=0.7):
+        return {"summary": {"lstm": lstm, "bow": bow}, "bow_ceiling": ceil}
+    assert claims.bow_fails_negation(r(0.99, 0.66)).verdict == HOLDS
+    assert claims.bow_fails_negation(r(0.90, 0.75)).verdict == PARTLY
+    assert claims.bow_fails_negation(r(0.90, 0.85)).verdict == FAILS
+
+
+def test_gru_rules():
+    def r(lstm=6400, gru=4800, ratios=(0.8, 0.8), mean=0.0, sem=0.01):
+        backends = ("a", "b")
+        return {"summary": {"params": {"lstm": lstm, "gru": gru, "lstm_formula": lstm,
+                                       "gru_formula": gru, "ratio": gru / lstm},
+                            "step_ms": {b: {"lstm": 10.0, "gru": 10.0 * q}
+                                        for b, q in zip(backends, ratios, strict=True)},
+                            "time_ratio": dict(zip(backends, ratios, strict=True)),
+                            "accuracy": {"lstm": 0.9, "gru": 0.9},
+                            "accuracy_diff": {"mean": mean, "sem": sem, "n": 5}}}
+    assert claims.gru_fewer_params(r()).verdict == HOLDS
+    assert claims.gru_fewer_params(r(gru=5000)).verdict == PARTLY
+    assert claims.gru_faster(r(ratios=(0.7, 0.8))).verdict == HOLDS
+    assert claims.gru_faster(r(ratios=(0.7, 2.1))).verdict == PARTLY
+    assert claims.gru_faster(r(ratios=(1.8, 1.1))).verdict == FAILS
+    assert claims.gru_same_accuracy(r(mean=0.03, sem=0.02)).verdict == HOLDS
+    assert claims.gru_same_accuracy(r(mean=0.08, sem=0.01)).verdict == PARTLY
+    assert claims.gru_same_accuracy(r(mean=-0.3, sem=0.01)).verdict == FAILS
+
+
+def test_bidirectional_rule():
+    def r(bb, fb, bl, fl):
+        return {"summary": {"bilstm": {"acc_before": bb, "acc_last_step": bl},
+                            "lstm": {"acc_before": fb, "acc_last_step": fl}}}
+    assert claims.bilstm_better(r(0.99, 0.5, 0.99, 0.8)).verdict == HOLDS
+    assert claims.bilstm_better(r(0.99, 0.5, 0.99, 0.98)).verdict == PARTLY
+    assert claims.bilstm_better(r(0.6, 0.5, 0.99, 0.98)).verdict == FAILS
+
+
+def test_tanh_rule():
+    def r(t, s):
+        return {"summary": {"1.0": {"tanh": {"log10_at_40": t}, "sigmoid": {"log10_at_40": s}}}}
+    assert claims.tanh_alleviates(r(-11, -33)).verdict == PARTLY
+    assert claims.tanh_alleviates(r(-0.5, -33)).verdict == HOLDS
+    assert claims.tanh_alleviates(r(-40, -33)).verdict == FAILS
+
+
+def test_parameter_count_claim_holds():
+    v = claims.param_counts({})
+    assert v.verdict == HOLDS and "53,200" in v.evidence and "53,600" in v.evidence
+
+
+def test_stored_results_give_a_verdict_for_every_claim():
+    rows = claims.verdicts()
+    assert len(rows) == len(claims.CLAIMS) >= 11
+    assert {v.verdict for _, v in rows} <= {HOLDS, PARTLY, FAILS}
+    html = claims.to_html(rows)
+    assert html.count("<tr>") == len(rows) + 1
+    for c, _ in rows:
+        assert f"href='#{c.key}'" in html

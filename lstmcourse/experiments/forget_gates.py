@@ -79,6 +79,7 @@ def plot(results: dict, ax=None):
         ax.axvspan(x0, x1, color="gray", alpha=0.15)
     ax.set_xlabel("forget-gate value f")
     ax.set_ylabel("fraction of values")
-    ax.legend(fontsize=8)
+    ax.set_ylim(0, 1.5 * max(r["fraction"] for r in results["rows"]))
+    ax.legend(fontsize=8, loc="upper center")
     ax.set_title("Are forget gates mostly 0 or 1?")
     return ax

@@ -132,7 +132,8 @@ def plot(results: dict, ax=None):
     ax.set_xticks(ks)
     ax.set_xlabel("negated sentiment words in the review")
     ax.set_ylabel("test accuracy")
-    ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8, loc="lower left")
+    ax.set_ylim(0, 1.3)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.legend(fontsize=8, loc="upper center", ncol=2)
     ax.set_title("Who understands \"not\"?")
     return ax

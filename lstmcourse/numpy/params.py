@@ -105,6 +105,8 @@ def params_from_torch(
 ) -> dict[str, np.ndarray]:
     """Copy the weights of a ``torch.nn`` RNN/LSTM/GRU (or ``*Cell``) into a params dict.
 
+    ``lstmcourse.torch``'s modules work too: they keep the same parameter names.
+
     Layers keep their weights as ``weight_ih_l{layer}`` etc., with the suffix ``_reverse`` for the
     backward direction of a bidirectional layer; cells as plain ``weight_ih``. The arrays are new
     float64 copies (``dtype`` to change that), so changing them does not touch the module. A module
@@ -118,15 +120,9 @@ def params_from_torch(
             f"module must be a torch.nn.RNN/LSTM/GRU or RNNCell/LSTMCell/GRUCell, "
             f"got {type(module).__name__}"
         )
-    is_cell = isinstance(module, torch.nn.RNNCellBase)
-    if is_cell:
-        if layer != 0 or reverse:
-            raise ValueError(
-                f"a {type(module).__name__} has one set of weights: use layer=0, reverse=False "
-                f"(got layer={layer!r}, reverse={reverse!r})"
-            )
-        suffix = ""
-    elif isinstance(module, torch.nn.RNNBase):
+    # Duck-typed on torch.nn's parameter names, so lstmcourse.torch's drop-in modules work too:
+    # a layer has ``num_layers`` and ``weight_ih_l0``; a cell has a plain ``weight_ih``.
+    if hasattr(module, "num_layers") and hasattr(module, "weight_ih_l0"):
         if not 0 <= layer < module.num_layers:
             raise ValueError(
                 f"layer must be in 0..{module.num_layers - 1} for this {type(module).__name__} "
@@ -140,6 +136,13 @@ def params_from_torch(
         if getattr(module, "proj_size", 0):
             raise ValueError("LSTMs with proj_size > 0 are not supported by lstmcourse.numpy")
         suffix = f"_l{layer}" + ("_reverse" if reverse else "")
+    elif hasattr(module, "weight_ih") and hasattr(module, "weight_hh"):
+        if layer != 0 or reverse:
+            raise ValueError(
+                f"a {type(module).__name__} has one set of weights: use layer=0, reverse=False "
+                f"(got layer={layer!r}, reverse={reverse!r})"
+            )
+        suffix = ""
     else:
         raise ValueError(
             f"module must be a torch.nn.RNN/LSTM/GRU or RNNCell/LSTMCell/GRUCell, "

@@ -15,6 +15,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..numpy import params_from_torch
+
 __all__ = ["to_numpy_params", "load_numpy_params"]
 
 _KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
@@ -40,22 +42,9 @@ def _suffix(module: nn.Module, layer: int, reverse: bool) -> str:
     return f"_l{layer}" + ("_reverse" if reverse else "")
 
 
-def to_numpy_params(
-    module: nn.Module, layer: int = 0, reverse: bool = False, dtype: type = np.float64
-) -> dict[str, np.ndarray]:
-    """Copy one layer/direction of ``module`` into a new params dict of ``dtype`` arrays.
-
-    A module built with ``bias=False`` gives zero biases, which computes the same thing.
-    """
-    suffix = _suffix(module, layer, reverse)
-    params: dict[str, np.ndarray] = {}
-    for key in _KEYS:
-        p = getattr(module, key + suffix, None)
-        if p is None:  # bias=False
-            params[key] = np.zeros(params["weight_ih"].shape[0], dtype=dtype)
-        else:
-            params[key] = p.detach().to("cpu", torch.float64).numpy().astype(dtype)
-    return params
+# Reading weights out is lstmcourse.numpy's job (it names the same parameters); one function
+# serves torch.nn and lstmcourse.torch modules alike.
+to_numpy_params = params_from_torch
 
 
 def load_numpy_params(

@@ -321,25 +321,39 @@ class _GRUFunction(torch.autograd.Function):
         x, h0, w_ih, w_hh, hw_all, acts, out = ctx.saved_tensors
         T, B, H = out.shape
         r, z, n = acts.view(T, B, 3, H).unbind(2)
-        hn = hw_all[..., 2 * H :] / 2  # the forward stored 2 (W_hn h + b_hn)
         h_prev = _previous(h0, out, ctx.reverse)
+        one = out.new_ones(())
         # With dh the gradient reaching h_t, every pre-activation gradient is dh times a factor
-        # known before the loop:
-        a_n = (1 - z) * (1 - n * n)  # d pre_n       (pre_n = xn + r * hn)
-        a_z = (h_prev - n) * z * (1 - z)  # d pre_z
-        a_r = hn * r * (1 - r) * a_n  # d pre_r
-        a_hn = r * a_n  # d hn           (hn = W_hn h + b_hn)
-        m_h = torch.cat((a_r, a_z, a_hn), 2)  # reaches W_hh h + b_hh
-        d_pre_h = torch.empty_like(hw_all)
+        # known before the loop. The four factors share one (T, B, 4, H) buffer, computed in
+        # place (big temporaries cost page faults); a.addcmul_(a, z, value=-1) is a (1 - z).
+        fac = out.new_empty(T, B, 4, H)
+        a_r, a_z, a_hn, a_n = fac.unbind(2)
+        # d pre_n = dh (1 - z)(1 - n^2)              (pre_n = xn + r hn)
+        torch.addcmul(one, n, n, value=-1, out=a_n).addcmul_(a_n, z, value=-1)
+        # d pre_z = dh (h_prev - n) z (1 - z)
+        torch.sub(h_prev, n, out=a_z).mul_(z).addcmul_(a_z, z, value=-1)
+        # d pre_r = d pre_n hn r (1 - r); the forward stored 2 hn
+        torch.mul(hw_all[..., 2 * H :], 0.5, out=a_r).mul_(r)
+        a_r.addcmul_(a_r, r, value=-1).mul_(a_n)
+        # d hn = d pre_n r                            (hn = W_hn h + b_hn)
+        torch.mul(r, a_n, out=a_hn)
+        # Slots r, z, hn are adjacent: per step they form the (B, 3H) gradient reaching
+        # W_hh h + b_hh. The loop multiplies them by dh in place.
+        f_h = fac[:, :, :3].unbind(0)
+        f_h_flat = fac.view(T, B, 4 * H)[:, :, : 3 * H].unbind(0)
         dh_all = torch.empty_like(out)
-        dout_t, dh_t, m_t, z_t = dout.unbind(0), dh_all.unbind(0), m_h.unbind(0), z.unbind(0)
-        d_pre_t = d_pre_h.unbind(0)
+        dout_t, dh_t, z_t = dout.unbind(0), dh_all.unbind(0), z.unbind(0)
         dh = dh_n
+        dh_prev = torch.empty_like(dh_n)
         for t in reversed(_steps(T, ctx.reverse)):
             dh = torch.add(dout_t[t], dh, out=dh_t[t])  # from the output at t and step t+1
-            dp = torch.mul(torch.cat((dh, dh, dh), 1), m_t[t], out=d_pre_t[t])
-            dh = torch.addmm(dh * z_t[t], dp, w_hh)  # direct path z h_{t-1} plus the matmul
-        d_pre_x = dh_all.repeat(1, 1, 3) * torch.cat((a_r, a_z, a_n), 2)  # reaches W_ih x + b_ih
+            f_h[t].mul_(dh.unsqueeze(1))  # d pre_r, d pre_z, d hn
+            # into h_{t-1}: the direct path z h_{t-1} plus the matmul
+            dh = torch.mul(dh, z_t[t], out=dh_prev).addmm_(f_h_flat[t], w_hh)
+        d_pre_h = fac.view(T, B, 4 * H)[:, :, : 3 * H].contiguous()
+        # The input side sees d pre_r, d pre_z and d pre_n: put d pre_n in the hn slot.
+        a_hn.copy_(a_n.mul_(dh_all))
+        d_pre_x = fac.view(T, B, 4 * H)[:, :, : 3 * H]
         dx, dw_ih, dw_hh, db_ih, db_hh = _param_grads(ctx, d_pre_x, d_pre_h, x, h_prev, w_ih)
         return dx, dh, dw_ih, dw_hh, db_ih, db_hh, None
 

@@ -136,3 +136,20 @@ def test_conversion_errors_name_the_problem() -> None:
         lt.to_numpy_params(module, layer=1)
     with pytest.raises(ValueError, match="bidirectional"):
         lt.to_numpy_params(module, reverse=True)
+
+
+def test_params_from_torch_reads_our_modules_like_torch_nn() -> None:
+    """lstmcourse.numpy.params_from_torch accepts lstmcourse.torch modules (same names)."""
+    torch.manual_seed(0)
+    ref = torch.nn.GRU(3, 5, num_layers=2, bidirectional=True)
+    ours = lt.GRU(3, 5, num_layers=2, bidirectional=True)
+    ours.load_state_dict(ref.state_dict())
+    for layer in (0, 1):
+        for reverse in (False, True):
+            a = lnp.params_from_torch(ours, layer=layer, reverse=reverse)
+            b = lnp.params_from_torch(ref, layer=layer, reverse=reverse)
+            assert a.keys() == b.keys()
+            for k in a:
+                np.testing.assert_array_equal(a[k], b[k])
+    cell = lt.LSTMCell(3, 4)
+    assert lnp.params_from_torch(cell)["weight_hh"].shape == (16, 4)

@@ -647,6 +647,7 @@ class LSTMCell(nn.Module):
         ### END SOLUTION
 
     def forward(self, input, hx=None):
+        """One step: input (B, D), hx = (h, c) or None (zeros) -> (h', c'), each (B, H)."""
         ### BEGIN SOLUTION
         if hx is None:
             zeros = input.new_zeros(input.shape[0], self.hidden_size)

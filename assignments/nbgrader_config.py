@@ -20,15 +20,11 @@ c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
 c.CourseDirectory.course_id = "lstmcourse"
 c.CourseDirectory.root = "."
-c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
 # Every notebook runs in the plain python3 kernel; one cell may take at most 30 s (the training
-# test in a5 needs a few), then the kernel is interrupted and grading goes on with the next cell.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# test in a5 needs a few), then nbgrader interrupts the kernel and goes on with the next cell.
 c.Execute.kernel_name = "python3"
 c.Execute.timeout = 30
-c.Execute.interrupt_on_timeout = True
-c.OverwriteKernelspec.enabled = True
 # A deleted test cell is put back, so deleting a test cannot skip it.
 c.OverwriteCells.add_missing_cells = True
 

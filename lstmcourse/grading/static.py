@@ -33,8 +33,13 @@ import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+# Harmless standard-library helpers are allowed too, so a student who reaches for `random` or
+# `copy` is not zeroed for it; what can reach the reference or the grader (sys, importlib)
+# is not.
 ALLOWED_MODULES = frozenset({"numpy", "math", "typing", "dataclasses", "collections",
-                             "functools", "itertools", "time", "matplotlib", "__future__"})
+                             "functools", "itertools", "time", "matplotlib", "__future__",
+                             "random", "statistics", "fractions", "operator", "copy", "enum",
+                             "abc", "numbers", "string", "re", "textwrap", "tqdm"})
 FORBIDDEN_NAMES = frozenset({
     "lstmcourse", "__import__", "importlib", "eval", "exec", "compile", "getattr", "setattr",
     "delattr", "globals", "locals", "vars", "open", "sys", "gc", "inspect", "builtins",

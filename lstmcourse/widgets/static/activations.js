@@ -51,9 +51,7 @@
     U.frame(el, "activations", "sigmoid and tanh, and their slopes",
       "Solid: the functions. Dashed: their derivatives. Far from 0 both flatten (saturate) and " +
       "their slopes go to 0.");
-    var body = U.el("div", { class: "lw-body" });
-    var controls = U.el("div", { class: "lw-controls" });
-    var outs = U.el("div", { class: "lw-readouts" });
+    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
     var ro = {};
     CURVES.forEach(function (c) { ro[c.name] = U.readout(c.name, c.label); outs.appendChild(ro[c.name].row); });
     var pic = plot();
@@ -63,11 +61,7 @@
       pic.move(x, values);
     }
     controls.appendChild(U.slider(model, { param: "x", label: "x (pre-activation)", min: -6, max: 6, step: 0.01 }, update).row);
-    body.appendChild(controls);
-    body.appendChild(outs);
-    el.appendChild(body);
-    el.appendChild(pic.node);
-    update();
+    U.assemble(el, panels, pic.node, update);
   }
 
   root.LSTMCourseWidgets.activations = { defaults: defaults, render: render };

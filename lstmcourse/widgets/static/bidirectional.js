@@ -22,9 +22,7 @@
       "Move the cursor: blue words are what the forward pass has read, orange what the backward " +
       "pass has read. Only the concatenation has seen the whole sentence.");
     var net = M.bidirectionalNet();
-    var body = U.el("div", { class: "lw-body" });
-    var controls = U.el("div", { class: "lw-controls" });
-    var outs = U.el("div", { class: "lw-readouts" });
+    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
 
     var textId = U.uid("sentence");
     var text = U.el("input", { type: "text", id: textId, "data-param": "sentence", class: "lw-text",
@@ -82,11 +80,7 @@
       if (text.value !== model.get("sentence")) { text.value = model.get("sentence"); update(); }
     });
 
-    body.appendChild(controls);
-    body.appendChild(outs);
-    el.appendChild(body);
-    el.appendChild(strip);
-    update();
+    U.assemble(el, panels, strip, update);
   }
 
   root.LSTMCourseWidgets.bidirectional = { defaults: defaults, render: render };

@@ -46,9 +46,7 @@
     U.frame(el, "conveyor-belt", "The cell state as a conveyor belt",
       "Only the forget gate touches what rides on the belt, so both the memory and its gradient " +
       "shrink by f per step. The plain RNN multiplies by w (times tanh′ ≤ 1) instead.");
-    var body = U.el("div", { class: "lw-body" });
-    var controls = U.el("div", { class: "lw-controls" });
-    var outs = U.el("div", { class: "lw-readouts" });
+    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
     var ro = {
       c_T: U.readout("c_T", "memory c_T (c_0 = 1)"),
       dcT_dc0: U.readout("dcT_dc0", "LSTM  dc_T/dc_0"),
@@ -64,11 +62,7 @@
     }
     SLIDERS.forEach(function (spec) { controls.appendChild(U.slider(model, spec, update).row); });
     Object.keys(ro).forEach(function (k) { outs.appendChild(ro[k].row); });
-    body.appendChild(controls);
-    body.appendChild(outs);
-    el.appendChild(body);
-    el.appendChild(pic.node);
-    update();
+    U.assemble(el, panels, pic.node, update);
   }
 
   root.LSTMCourseWidgets["conveyor-belt"] = { defaults: defaults, render: render };

@@ -68,9 +68,7 @@
     U.frame(el, "gate-playground", "Gate playground: one LSTM cell step",
       "Move a gate and watch how much of the old memory is kept, how much is written, and what " +
       "the cell shows as its output.");
-    var body = U.el("div", { class: "lw-body" });
-    var controls = U.el("div", { class: "lw-controls" });
-    var outs = U.el("div", { class: "lw-readouts" });
+    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
     var ro = {
       keep: U.readout("keep", "kept  f·c_prev"),
       write: U.readout("write", "written  i·g"),
@@ -91,11 +89,7 @@
     }
     SLIDERS.forEach(function (spec) { controls.appendChild(U.slider(model, spec, update).row); });
     Object.keys(ro).forEach(function (k) { outs.appendChild(ro[k].row); });
-    body.appendChild(controls);
-    body.appendChild(outs);
-    el.appendChild(body);
-    el.appendChild(pic.node);
-    update();
+    U.assemble(el, panels, pic.node, update);
   }
 
   root.LSTMCourseWidgets["gate-playground"] = { defaults: defaults, render: render };

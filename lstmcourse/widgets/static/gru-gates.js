@@ -48,9 +48,7 @@
     U.frame(el, "gru-gates", "GRU gates: reset, update and the new state",
       "r decides how much of the old state enters the candidate; z decides how much of the old " +
       "state is kept (z) against the candidate (1 − z).");
-    var body = U.el("div", { class: "lw-body" });
-    var controls = U.el("div", { class: "lw-controls" });
-    var outs = U.el("div", { class: "lw-readouts" });
+    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
     var ro = {
       n: U.readout("n", "n = tanh(n_x + r·w_hn·h_prev)"),
       h: U.readout("h", "h = (1 − z)·n + z·h_prev")
@@ -64,11 +62,7 @@
     }
     SLIDERS.forEach(function (spec) { controls.appendChild(U.slider(model, spec, update).row); });
     outs.appendChild(ro.n.row); outs.appendChild(ro.h.row);
-    body.appendChild(controls);
-    body.appendChild(outs);
-    el.appendChild(body);
-    el.appendChild(pic.node);
-    update();
+    U.assemble(el, panels, pic.node, update);
   }
 
   root.LSTMCourseWidgets["gru-gates"] = { defaults: defaults, render: render };

@@ -47,9 +47,7 @@
     U.frame(el, "vanishing-gradient", "Vanishing and exploding gradients",
       "How much gradient reaches a state k steps before the end. Below scale 1 the RNN's curve " +
       "falls off a cliff; above it, it can blow up. The LSTM's cell path depends on its forget gates.");
-    var body = U.el("div", { class: "lw-body" });
-    var controls = U.el("div", { class: "lw-controls" });
-    var outs = U.el("div", { class: "lw-readouts" });
+    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
     var ro = {
       rnn_ratio: U.readout("rnn_ratio", "RNN  |dL/dh_0| / |dL/dh_T|"),
       lstm_ratio: U.readout("lstm_ratio", "LSTM  |dL/dc_0| / |dL/dc_T|")
@@ -65,11 +63,7 @@
     }
     SLIDERS.forEach(function (spec) { controls.appendChild(U.slider(model, spec, update).row); });
     Object.keys(ro).forEach(function (k) { outs.appendChild(ro[k].row); });
-    body.appendChild(controls);
-    body.appendChild(outs);
-    el.appendChild(body);
-    el.appendChild(pic.node);
-    update();
+    U.assemble(el, panels, pic.node, update);
   }
 
   root.LSTMCourseWidgets["vanishing-gradient"] = { defaults: defaults, render: render };

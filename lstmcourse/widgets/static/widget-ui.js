@@ -93,6 +93,18 @@
     };
   }
 
+  // The layout every widget shares: sliders and readouts side by side, the picture below.
+  // panels() gives the two empty panels to fill; assemble() puts them and the picture into the
+  // widget's root and draws the first frame.
+  function panels() {
+    return { controls: el("div", { class: "lw-controls" }), outs: el("div", { class: "lw-readouts" }) };
+  }
+  function assemble(host, parts, picture, update) {
+    host.appendChild(el("div", { class: "lw-body" }, [parts.controls, parts.outs]));
+    host.appendChild(picture);
+    update();
+  }
+
   // A value in [lo, hi] mapped onto [a, b] (for drawing).
   function scale(lo, hi, a, b) {
     return function (v) { return a + (b - a) * (v - lo) / (hi - lo); };
@@ -115,7 +127,7 @@
 
   root.LSTMCourseUI = {
     uid: uid, el: el, svg: svg, setAttrs: setAttrs, fmt: fmt, slider: slider, readout: readout,
-    scale: scale, points: points, frame: frame
+    scale: scale, points: points, frame: frame, panels: panels, assemble: assemble
   };
   root.LSTMCourseWidgets = root.LSTMCourseWidgets || {};
 })(typeof globalThis !== "undefined" ? globalThis : this);

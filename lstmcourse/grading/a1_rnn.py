@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from lstmcourse.grading import guard, mistakes
 from lstmcourse.grading.cases import cases, copies, data
-from lstmcourse.grading.report import expect_close, unpack
+from lstmcourse.grading.report import expect_close, unpack, unpack_grads
 from lstmcourse.numpy import rnn_cell as _ref_rnn_cell
 from lstmcourse.numpy import rnn_cell_backward as _ref_rnn_cell_backward
 
@@ -55,14 +55,8 @@ def rnn_cell_backward(student_forward: Callable, student_backward: Callable, *, 
         for name, want in (("dx", dx), ("dh_prev", dh_prev)):
             expect_close(got[0 if name == "dx" else 1], want, name, case.label(),
                          mistakes={m: v[name] for m, v in variants.items()})
-        if not isinstance(got[2], dict):
-            raise AssertionError(f"grads must be a dict with keys {list(WEIGHTS)}; "
-                                 f"got {type(got[2]).__name__}.")
-        for key in WEIGHTS:
-            if key not in got[2]:
-                raise AssertionError(f"[{case.label()}] grads has no key {key!r}; "
-                                     f"expected the keys {list(WEIGHTS)} (like params).")
-            expect_close(got[2][key], grads[key], f"grads[{key!r}]", case.label(),
+        for key, value in unpack_grads(got[2], WEIGHTS, case.label()).items():
+            expect_close(value, grads[key], f"grads[{key!r}]", case.label(),
                          mistakes={m: v[key] for m, v in variants.items()})
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from lstmcourse.grading import guard, mistakes
 from lstmcourse.grading.cases import cases, copies, data
-from lstmcourse.grading.report import expect_close, unpack
+from lstmcourse.grading.report import expect_close, unpack, unpack_grads
 from lstmcourse.numpy import lstm_cell as _ref_lstm_cell
 from lstmcourse.numpy import lstm_cell_backward as _ref_lstm_cell_backward
 from lstmcourse.numpy import sigmoid as _ref_sigmoid
@@ -75,18 +75,11 @@ def lstm_cell_backward(student_forward: Callable, student_backward: Callable, *,
         got = unpack(guard.call_student(student_backward, s["dh"], s["dc"], fwd[2],
                                         name="lstm_cell_backward"),
                      4, "lstm_cell_backward", "(dx, dh_prev, dc_prev, grads)")
-        if not isinstance(got[3], dict):
-            raise AssertionError(f"grads must be a dict with keys {list(WEIGHTS)}; "
-                                 f"got {type(got[3]).__name__}.")
         variants = {m: mistakes.lstm_cell_backward_variant(d["dh"], d["dc"], d["x"], d["h"],
                                                            d["c"], d["params"], m)
                     for m in mistakes.LSTM_BACKWARD_MISTAKES}
-        named = {"dx": got[0], "dh_prev": got[1], "dc_prev": got[2]}
-        for key in WEIGHTS:
-            if key not in got[3]:
-                raise AssertionError(f"[{case.label()}] grads has no key {key!r}; "
-                                     f"expected the keys {list(WEIGHTS)} (like params).")
-            named[key] = got[3][key]
+        named = {"dx": got[0], "dh_prev": got[1], "dc_prev": got[2],
+                 **unpack_grads(got[3], WEIGHTS, case.label())}
         for key, value in named.items():
             label = key if key in ("dx", "dh_prev", "dc_prev") else f"grads[{key!r}]"
             expect_close(value, want[key], label, case.label(),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from lstmcourse.grading import guard, mistakes
 from lstmcourse.grading.cases import cases, copies, data
-from lstmcourse.grading.report import expect_close, expect_equal_number, unpack
+from lstmcourse.grading.report import expect_close, expect_equal_number, unpack, unpack_grads
 from lstmcourse.numpy import lstm as _ref_lstm
 from lstmcourse.numpy import lstm_backward as _ref_lstm_backward
 from lstmcourse.numpy import lstm_param_count as _ref_lstm_param_count
@@ -61,17 +61,10 @@ def lstm_backward(student_forward: Callable, student_backward: Callable, *, seed
         got = unpack(guard.call_student(student_backward, s["dout"], fwd[2], s["dh"], s["dc"],
                                         allowed=GIVEN, name="lstm_backward"),
                      4, "lstm_backward", "(dx, dh0, dc0, grads)")
-        if not isinstance(got[3], dict):
-            raise AssertionError(f"grads must be a dict with keys {list(WEIGHTS)}; "
-                                 f"got {type(got[3]).__name__}.")
         variants = mistakes.lstm_backward_mistakes(d["dout"], d["x"], d["params"], d["h"],
                                                    d["c"], d["dh"], d["dc"])
-        named = {"dx": got[0], "dh0": got[1], "dc0": got[2]}
-        for key in WEIGHTS:
-            if key not in got[3]:
-                raise AssertionError(f"[{case.label()}] grads has no key {key!r}; "
-                                     f"expected the keys {list(WEIGHTS)} (like params).")
-            named[key] = got[3][key]
+        named = {"dx": got[0], "dh0": got[1], "dc0": got[2],
+                 **unpack_grads(got[3], WEIGHTS, case.label())}
         for key, value in named.items():
             label = key if key in ("dx", "dh0", "dc0") else f"grads[{key!r}]"
             expect_close(value, want[key], label, case.label(),

@@ -118,3 +118,15 @@ def unpack(result: Any, n: int, what: str, names: str) -> tuple:
         got = f"a {len(result)}-tuple" if isinstance(result, tuple) else type(result).__name__
         raise AssertionError(f"{what} must return a tuple {names}; it returned {got}.")
     return result
+
+
+def unpack_grads(grads: Any, keys: tuple[str, ...], case: str) -> dict[str, Any]:
+    """Check that ``grads`` is a dict with one gradient per parameter; return them by key."""
+    if not isinstance(grads, dict):
+        raise AssertionError(f"grads must be a dict with keys {list(keys)}; "
+                             f"got {type(grads).__name__}.")
+    for key in keys:
+        if key not in grads:
+            raise AssertionError(f"[{case}] grads has no key {key!r}; "
+                                 f"expected the keys {list(keys)} (like params).")
+    return {key: grads[key] for key in keys}

@@ -125,6 +125,8 @@ def check_input(name: str, x: np.ndarray, D: int, *, sequence: bool) -> None:
     if x.shape[-1] != D:
         expected = (*x.shape[:-1], D)
         raise ValueError(f"{name} has shape {x.shape}, expected {expected} = {layout}")
+    if sequence and x.shape[0] == 0:
+        raise ValueError(f"{name} has shape {x.shape}: a sequence needs at least one time step")
 
 
 def check_state(name: str, state: object, B: int, H: int, dtype: np.dtype) -> np.ndarray:

@@ -132,8 +132,6 @@ def rnn(
     x = np.asarray(x)
     check_input("x", x, p["weight_ih"].shape[1], sequence=True)
     T, B, D = x.shape
-    if T == 0:
-        raise ValueError(f"x has shape {x.shape}: a sequence needs at least one time step")
     H = p["weight_hh"].shape[1]
     dtype = np.result_type(x, p["weight_ih"])
     h0 = check_state("h0", h0, B, H, dtype)

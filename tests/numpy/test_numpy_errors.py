@@ -130,3 +130,10 @@ def test_numerical_gradient_needs_float64_array() -> None:
         lnp.numerical_gradient(lambda v: v, np.zeros(3, np.float32), np.ones(3))
     with pytest.raises(ValueError, match=r"df has shape \(2,\), expected \(3,\)"):
         lnp.numerical_gradient(lambda v: v, np.zeros(3), np.ones(2))
+
+
+@pytest.mark.parametrize(("layer", "params"), [(lnp.rnn, P_RNN), (lnp.lstm, P_LSTM),
+                                               (lnp.gru, P_GRU)])
+def test_empty_sequence_is_refused(layer, params) -> None:
+    with pytest.raises(ValueError, match=r"x has shape \(0, 2, 3\): a sequence needs at least one"):
+        layer(np.zeros((0, B, D)), params)

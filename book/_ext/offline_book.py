@@ -15,6 +15,11 @@ executed notebook when a launch provider (Binder, Colab, ...) is configured, whi
 external links and scripts on the page. Here the executed notebook that MyST-NB wrote into
 ``_build/jupyter_execute`` is copied next to the page source, and the theme's download menu
 lists it.
+
+Finally it keeps sphinx-book-theme's layout intact under pydata-sphinx-theme 0.17, which adds a
+search field to a top navigation bar unless ``navbar_persistent`` is set: the book theme has no
+such bar (its search sits in the sidebar), so the page would show an empty header with a second
+search box.
 """
 
 from __future__ import annotations
@@ -81,7 +86,13 @@ def offer_notebook_download(
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def no_top_navbar(app: Sphinx, config: Any) -> None:
+    """Keep pydata-sphinx-theme from adding a second search box in an otherwise empty header."""
+    config.html_theme_options.setdefault("navbar_persistent", [])
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", no_top_navbar)
     app.connect("builder-inited", drop_thebe_static_path, priority=900)
     app.connect("doctree-resolved", drop_thebe_nodes, priority=900)
     app.connect("html-page-context", offer_notebook_download, priority=450)

@@ -71,6 +71,14 @@ def test_no_thebe_or_binder(all_pages: dict[Path, Page]) -> None:
         assert len(declared) == len(set(declared)), f"{path.name} redeclares {declared}"
 
 
+def test_no_empty_top_navbar_with_a_second_search_box(all_pages: dict[Path, Page]) -> None:
+    """pydata-sphinx-theme 0.17 adds a header search box unless the extension turns it off."""
+    for path, page in all_pages.items():
+        assert "navbar-persistent--container" not in page.classes, (
+            f"{path.name} shows pydata's top navigation bar with a second search box"
+        )
+
+
 def test_inline_scripts_fetch_nothing_remote(all_pages: dict[Path, Page]) -> None:
     remote_load = re.compile(r"""(?:src\s*=|import\(|fetch\(|\.src\s*=)\s*['"`](?:https?:)?//""")
     for path, page in all_pages.items():

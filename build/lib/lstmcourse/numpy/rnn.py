@@ -1,0 +1,192 @@
+"""The plain (Elman) RNN: one step, a whole sequence, and backpropagation through time.
+
+Equation (PyTorch's ``nn.RNN``/``nn.RNNCell``), for each time step t:
+
+    h_t = phi(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),     phi = tanh (default) or relu
+
+Shape legend: T time steps, B batch, D input features, H hidden units.
+
+    x_t      (B, D)        x (whole sequence)  (T, B, D), time-major like torch
+    h_t      (B, H)        out = all h_t        (T, B, H)
+    W_ih     (H, D)        W_hh  (H, H)         b_ih, b_hh  (H,)
+
+Rows are examples, so in code ``W_ih x_t`` is ``x @ W_ih.T``. The backward pass is the chain rule
+run in reverse: with a_t the pre-activation, da_t = dh_t * phi'(a_t), and then
+
+    dx_t = da_t W_ih,  dh_{t-1} = da_t W_hh,  dW_ih += da_t^T x_t,  dW_hh += da_t^T h_{t-1}.
+
+The RNN has no gates; its cache exposes the activation under the name "h".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from ._cache import Cache
+from ._checks import check_grad, check_input, check_params, check_state
+
+_NONLINEARITIES = ("tanh", "relu")
+
+
+def _check_nonlinearity(nonlinearity: str) -> None:
+    if nonlinearity not in _NONLINEARITIES:
+        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+
+
+def _phi_backward(dh: np.ndarray, h: np.ndarray, nonlinearity: str) -> np.ndarray:
+    """da = dh * phi'(a), written with the output h = phi(a) that the forward pass kept."""
+    if nonlinearity == "tanh":
+        return dh * (1.0 - h * h)  # tanh'(a) = 1 - tanh(a)^2
+    return dh * (h > 0)  # relu'(a) = 1 where a > 0 (torch uses 0 at a = 0)
+
+
+# --------------------------------------------------------------------------------------- one step
+@dataclass(eq=False)
+class RNNCellCache(Cache):
+    """What ``rnn_cell_backward`` needs: the inputs, the output and the nonlinearity."""
+
+    x: np.ndarray  # (B, D)
+    h_prev: np.ndarray  # (B, H)
+    h: np.ndarray  # (B, H)
+    params: dict[str, np.ndarray]
+    nonlinearity: str
+
+
+def rnn_cell(
+    x: np.ndarray, h_prev: np.ndarray, params: dict, nonlinearity: str = "tanh"
+) -> tuple[np.ndarray, RNNCellCache]:
+    """One RNN step: h = phi(W_ih x + b_ih + W_hh h_prev + b_hh).
+
+    x (B, D), h_prev (B, H), params as in :mod:`lstmcourse.numpy.params` (G = 1).
+    Returns h (B, H) and the cache for :func:`rnn_cell_backward`.
+    """
+    _check_nonlinearity(nonlinearity)
+    p = check_params(params, "rnn")
+    x = np.asarray(x)
+    check_input("x", x, p["weight_ih"].shape[1], sequence=False)
+    H = p["weight_hh"].shape[1]
+    h_prev = check_state("h_prev", h_prev, x.shape[0], H, x.dtype)
+
+    a = x @ p["weight_ih"].T + p["bias_ih"] + h_prev @ p["weight_hh"].T + p["bias_hh"]  # (B, H)
+    h = np.tanh(a) if nonlinearity == "tanh" else np.maximum(a, 0)
+    return h, RNNCellCache({"h": h}, x, h_prev, h, p, nonlinearity)
+
+
+def rnn_cell_backward(
+    dh: np.ndarray, cache: RNNCellCache
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Backward of :func:`rnn_cell`: dh (B, H) -> dx (B, D), dh_prev (B, H), grads (like params)."""
+    dh = check_grad("dh", dh, cache.h.shape, "(B, H), the shape of h")
+    p = cache.params
+    da = _phi_backward(dh, cache.h, cache.nonlinearity)  # (B, H)
+    dx = da @ p["weight_ih"]  # (B, D)
+    dh_prev = da @ p["weight_hh"]  # (B, H)
+    grads = {
+        "weight_ih": da.T @ cache.x,  # (H, D)
+        "weight_hh": da.T @ cache.h_prev,  # (H, H)
+        "bias_ih": da.sum(axis=0),  # (H,)
+        "bias_hh": da.sum(axis=0),
+    }
+    return dx, dh_prev, grads
+
+
+# ------------------------------------------------------------------------------- whole sequence
+@dataclass(eq=False)
+class RNNCache(Cache):
+    """Cache of :func:`rnn`: ``gates["h"]`` is all hidden states (T, B, H)."""
+
+    x: np.ndarray  # (T, B, D)
+    h0: np.ndarray  # (B, H)
+    out: np.ndarray  # (T, B, H)
+    params: dict[str, np.ndarray]
+    nonlinearity: str
+
+    @cached_property
+    def steps(self) -> list[RNNCellCache]:
+        """Per-step caches, as ``rnn_cell`` would have made them (built on first use)."""
+        h_prev = [self.h0, *self.out[:-1]]
+        return [
+            RNNCellCache({"h": self.out[t]}, self.x[t], h_prev[t], self.out[t], self.params,
+                         self.nonlinearity)
+            for t in range(len(self.x))
+        ]
+
+
+def rnn(
+    x: np.ndarray, params: dict, h0: np.ndarray | None = None, nonlinearity: str = "tanh"
+) -> tuple[np.ndarray, np.ndarray, RNNCache]:
+    """Run the RNN over a time-major sequence x (T, B, D) from h0 (B, H) (default zeros).
+
+    Returns out (T, B, H) (every h_t), h_n (B, H) (= out[-1]) and the cache for
+    :func:`rnn_backward`.
+
+    Same numbers as calling :func:`rnn_cell` for t = 0..T-1, but faster: the input part
+    W_ih x_t + b_ih + b_hh does not depend on h, so it is computed for all T steps in one matrix
+    product before the loop, leaving one (B, H) x (H, H) product per step.
+    """
+    _check_nonlinearity(nonlinearity)
+    p = check_params(params, "rnn")
+    x = np.asarray(x)
+    check_input("x", x, p["weight_ih"].shape[1], sequence=True)
+    T, B, D = x.shape
+    H = p["weight_hh"].shape[1]
+    dtype = np.result_type(x, p["weight_ih"])
+    h0 = check_state("h0", h0, B, H, dtype)
+
+    # All input projections at once: (T*B, D) @ (D, H) -> (T, B, H). `out` doubles as the buffer.
+    out = (x.reshape(T * B, D) @ p["weight_ih"].T).reshape(T, B, H)
+    out += p["bias_ih"] + p["bias_hh"]
+    W_hh_T = p["weight_hh"].T
+    h = h0
+    for t in range(T):
+        a = out[t]
+        a += h @ W_hh_T  # a_t = (W_ih x_t + b_ih + b_hh) + W_hh h_{t-1}
+        if nonlinearity == "tanh":
+            np.tanh(a, out=a)
+        else:
+            np.maximum(a, 0, out=a)
+        h = a  # out[t] now holds h_t
+    cache = RNNCache({"h": out}, x, h0, out, p, nonlinearity)
+    return out, out[-1].copy(), cache
+
+
+def rnn_backward(
+    dout: np.ndarray, cache: RNNCache, dh_n: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Backpropagation through time for :func:`rnn`.
+
+    dout (T, B, H): gradient of the loss w.r.t. every h_t in ``out``; dh_n (B, H): extra gradient
+    w.r.t. the returned h_n (default none). Returns dx (T, B, D), dh0 (B, H), grads (like params).
+
+    Per step (t = T-1 down to 0) the loop does only what must be sequential: the gradient
+    reaching h_t is dout_t plus what flows back from step t+1, so da_t = (dout_t + dh) * phi'(a_t)
+    and the next dh = da_t W_hh. The sums over time (sum_t da_t^T x_t etc.) become single matrix
+    products after the loop.
+    """
+    out, x, p = cache.out, cache.x, cache.params
+    T, B, H = out.shape
+    D = x.shape[2]
+    dout = check_grad("dout", dout, out.shape, "(T, B, H), the shape of out")
+    dh_next = (np.zeros((B, H), out.dtype) if dh_n is None
+               else check_grad("dh_n", dh_n, (B, H), "(B, H), the shape of h_n"))
+    W_hh = p["weight_hh"]
+    da = np.empty(out.shape, np.result_type(out, dout, dh_next))
+    for t in reversed(range(T)):
+        da[t] = _phi_backward(dout[t] + dh_next, out[t], cache.nonlinearity)
+        dh_next = da[t] @ W_hh  # gradient flowing into h_{t-1}
+    da2 = da.reshape(T * B, H)
+    dx = (da2 @ p["weight_ih"]).reshape(T, B, D)
+    dW_hh = da[0].T @ cache.h0
+    if T > 1:  # h_{t-1} for t >= 1 is out[t-1]
+        dW_hh += da[1:].reshape(-1, H).T @ out[:-1].reshape(-1, H)
+    db = da2.sum(axis=0)
+    grads = {
+        "weight_ih": da2.T @ x.reshape(T * B, D),
+        "weight_hh": dW_hh,
+        "bias_ih": db,
+        "bias_hh": db.copy(),
+    }
+    return dx, dh_next, grads

@@ -1,0 +1,407 @@
+r"""The fast path: whole-sequence RNN, LSTM and GRU layers with a hand-written backward.
+
+Each function here computes exactly what a loop over :mod:`lstmcourse.torch.cells` computes,
+
+.. code-block:: python
+
+    for t in range(T):                       # or reversed(range(T)) when reverse=True
+        h, c = lstm_step(x[t], h, c, weight_ih, weight_hh, bias_ih, bias_hh)
+        out[t] = h
+
+but faster, in four ways:
+
+1. **All input projections in one matmul.** :math:`W_{ih} x_t + b_{ih}` does not depend on the
+   recurrence, so it is computed for every step at once: (T*B, D) @ (D, G*H).
+2. **One fused gate matmul per step.** Only :math:`W_{hh} h_{t-1}` stays inside the loop, as one
+   ``addmm`` for all G gates; results are written straight into preallocated buffers.
+3. **A hand-written backward through time** (a ``torch.autograd.Function``), the same
+   derivation as ``lstmcourse.numpy``'s ``lstm_backward``. Autograd would record about a dozen
+   small ops per step and replay them one by one; here every factor that does not depend on the
+   incoming gradient (e.g. :math:`i_t (1 - i_t)`) is computed for all steps in one go before the
+   loop, and the weight gradients are a single matmul over all steps after it.
+4. **tanh through the sigmoid.** On the CPU, ``torch.tanh`` measures several times slower than
+   ``torch.sigmoid`` here, so the fast path uses the identity
+   :math:`\tanh(p) = 2\sigma(2p) - 1`. Doubling the tanh rows of the weights (exact: a power of
+   two) lets ONE sigmoid per step activate all gates. It agrees with ``torch.tanh`` to a few units
+   in the last place, absolutely; the tests hold it to the readable path at 1e-12 in float64.
+5. **Few big temporaries.** The LSTM loops work in place in preallocated buffers, and without
+   autograd (``torch.no_grad()`` or nothing requiring grad) the LSTM keeps no cache at all and
+   reuses a 16-step buffer, because touching fresh memory is a large part of the cost on a CPU.
+
+Shape legend: T steps, B batch, D input features, H hidden size, G gates (RNN 1, LSTM 4, GRU 3).
+``x`` is time-major (T, B, D); states are (B, H); ``out`` is (T, B, H). ``reverse=True`` runs the
+recurrence from t = T-1 down to 0 (the backward half of a bidirectional layer) and still returns
+``out`` in the input's time order.
+
+The functions are device- and dtype-agnostic: every buffer is created like ``x``. The
+hand-written backward is not itself differentiable (no double backward, e.g. for gradient
+penalties); the readable path (``impl="readable"``) is, through autograd.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+from torch.autograd.function import once_differentiable
+
+__all__ = ["rnn_sequence", "lstm_sequence", "gru_sequence"]
+
+
+def _steps(T: int, reverse: bool) -> range:
+    """The order in which the forward recurrence visits the time steps."""
+    return range(T - 1, -1, -1) if reverse else range(T)
+
+
+def _previous(first: Tensor, seq: Tensor, reverse: bool) -> Tensor:
+    """The state *entering* each step, (T, B, H): ``first`` (B, H) then ``seq`` shifted by one."""
+    if reverse:
+        return torch.cat((seq[1:], first.unsqueeze(0)), 0)
+    return torch.cat((first.unsqueeze(0), seq[:-1]), 0)
+
+
+def _projection(x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    """``x @ weight.T + bias`` for every step at once: (T, B, D) -> (T, B, G*H)."""
+    T, B, D = x.shape
+    x2 = x.reshape(T * B, D)
+    xw = torch.mm(x2, weight.t()) if bias is None else torch.addmm(bias, x2, weight.t())
+    return xw.view(T, B, weight.size(0))
+
+
+def _sum_bias(b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:
+    """RNN and LSTM add both biases to the same pre-activation; add them once."""
+    return None if b_ih is None else b_ih + b_hh
+
+
+def _param_grads(
+    ctx, d_pre_x: Tensor, d_pre_h: Tensor, x: Tensor, h_prev: Tensor, w_ih: Tensor
+) -> tuple[Tensor | None, ...]:
+    """Gradients of x, weight_ih, weight_hh, bias_ih, bias_hh from the pre-activation gradients.
+
+    ``d_pre_x`` (T, B, G*H) is the gradient reaching :math:`W_{ih} x_t + b_{ih}` and ``d_pre_h``
+    the one reaching :math:`W_{hh} h_{t-1} + b_{hh}` (the same tensor except in the GRU). Each
+    weight gradient is one matmul summed over all steps and batch rows at once.
+    """
+    T, B, D = x.shape
+    GH = w_ih.size(0)  # explicit sizes: a batch of size 0 is allowed
+    gx = d_pre_x.reshape(T * B, GH)
+    gh = d_pre_h.reshape(T * B, GH)
+    need = ctx.needs_input_grad
+    dx = torch.mm(gx, w_ih).view(T, B, D) if need[0] else None
+    dw_ih = torch.mm(gx.t(), x.reshape(T * B, D)) if need[ctx.w_ih_index] else None
+    dw_hh = (
+        torch.mm(gh.t(), h_prev.reshape(T * B, h_prev.size(-1)))
+        if need[ctx.w_ih_index + 1]
+        else None
+    )
+    db_ih = gx.sum(0) if need[ctx.w_ih_index + 2] else None
+    db_hh = gh.sum(0) if need[ctx.w_ih_index + 3] else None
+    return dx, dw_ih, dw_hh, db_ih, db_hh
+
+
+def _tanh(x: Tensor) -> Tensor:
+    """tanh(x) computed as 2 sigmoid(2x) - 1 (a new tensor); see the module docstring."""
+    return torch.sigmoid(x * 2).mul_(2).sub_(1)
+
+
+def _doubled(w: Tensor, lo: int, hi: int) -> Tensor:
+    """A copy of ``w`` with rows ``lo:hi`` multiplied by 2 (exact in floating point)."""
+    w2 = w.clone()
+    w2[lo:hi] *= 2
+    return w2
+
+
+class _RNNFunction(torch.autograd.Function):
+    r""":math:`h_t = \phi(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})` over a sequence."""
+
+    @staticmethod
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, relu, reverse):
+        T, B, _ = x.shape
+        H = h0.size(1)
+        xw = _projection(x, w_ih, _sum_bias(b_ih, b_hh))  # (T, B, H)
+        if relu:
+            w_hh_t = w_hh.t()
+        else:  # tanh(p) = 2 sigmoid(2p) - 1: double the pre-activation through the weights
+            xw.mul_(2)
+            w_hh_t = _doubled(w_hh, 0, H).t()
+        minus_one = x.new_full((), -1.0)
+        pre = x.new_empty(B, H)
+        out = x.new_empty(T, B, H)
+        # unbind(0) makes the per-step views once, so the loop indexes Python lists.
+        xw_t, out_t = xw.unbind(0), out.unbind(0)
+        h = h0
+        for t in _steps(T, reverse):
+            torch.addmm(xw_t[t], h, w_hh_t, out=pre)
+            if relu:
+                h = torch.clamp_min(pre, 0, out=out_t[t])
+            else:
+                h = torch.add(minus_one, torch.sigmoid(pre, out=out_t[t]), alpha=2, out=out_t[t])
+        ctx.save_for_backward(x, h0, w_ih, w_hh, out)
+        ctx.relu, ctx.reverse, ctx.w_ih_index = relu, reverse, 2
+        return out, h.clone()
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, dout, dh_n):
+        x, h0, w_ih, w_hh, out = ctx.saved_tensors
+        # phi'(pre) written with phi's output: ReLU' = [h > 0], tanh' = 1 - h^2; all steps at once.
+        deriv = (out > 0).to(out.dtype) if ctx.relu else 1 - out * out
+        d_pre = torch.empty_like(out)
+        dout_t, deriv_t, d_pre_t = dout.unbind(0), deriv.unbind(0), d_pre.unbind(0)
+        dh = dh_n
+        for t in reversed(_steps(x.size(0), ctx.reverse)):
+            dh = dh + dout_t[t]  # from the output at t and from step t+1
+            dp = torch.mul(dh, deriv_t[t], out=d_pre_t[t])
+            dh = torch.mm(dp, w_hh)  # flows into h_{t-1}
+        dx, dw_ih, dw_hh, db_ih, db_hh = _param_grads(
+            ctx, d_pre, d_pre, x, _previous(h0, out, ctx.reverse), w_ih
+        )
+        return dx, dh, dw_ih, dw_hh, db_ih, db_hh, None, None
+
+
+def _lstm_prepare(w_ih, w_hh, b_ih, b_hh, H):
+    """Weights for the loop: transposed, with the g rows doubled, biases summed.
+
+    g = tanh(p_g) = 2 sigmoid(2 p_g) - 1, so with the g rows doubled ONE sigmoid per step
+    serves all four gates.
+    """
+    bias = _sum_bias(b_ih, b_hh)
+    bias = None if bias is None else _doubled(bias, 2 * H, 3 * H)
+    return _doubled(w_ih, 2 * H, 3 * H), _doubled(w_hh, 2 * H, 3 * H).t(), bias
+
+
+def _lstm_loop(acts, cells2, out, steps, h, c2, w_hh_t):
+    """The LSTM recurrence over ``steps``, writing only into the given buffers.
+
+    ``acts`` (N, B, 4H) holds the input projections (g rows doubled) and is turned into the
+    gates i, f, g, o in place; ``cells2`` (N, B, H) receives 2 c_t and ``out`` (N, B, H) h_t.
+    ``h`` and ``c2`` = 2 c are the entering states. Returns the final ``(h, c2)``.
+    """
+    H = out.size(2)
+    one = out.new_ones(())
+    tanh_c = torch.empty_like(h)  # reused every step
+    # Per-step views made once (unbind), so the loop only indexes Python lists. Every op in
+    # the loop writes into these buffers: no allocation per step.
+    acts_t, cells_t, out_t = acts.unbind(0), cells2.unbind(0), out.unbind(0)
+    i_t, f_t, g_t, o_t = (acts[..., k * H : (k + 1) * H].unbind(0) for k in range(4))
+    for t in steps:
+        acts_t[t].addmm_(h, w_hh_t).sigmoid_()  # i, f, o, and sigmoid(2 p_g) in g's slot
+        g = g_t[t].lerp_(one, -1.0)  # 1 - 2 (1 - s) = 2 s - 1 = tanh(p_g)
+        # 2 c_t = f_t (2 c_{t-1}) + 2 i_t g_t  (2 c is carried: then one sigmoid gives tanh(c))
+        c2 = torch.mul(f_t[t], c2, out=cells_t[t]).addcmul_(i_t[t], g, value=2)
+        torch.sigmoid(c2, out=tanh_c).lerp_(one, -1.0)  # tanh(c_t) = 2 sigmoid(2 c_t) - 1
+        h = torch.mul(o_t[t], tanh_c, out=out_t[t])  # h_t = o_t tanh(c_t)
+    return h, c2
+
+
+def _lstm_inference(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, chunk: int = 16):
+    """The forward of :class:`_LSTMFunction` when no gradient is needed.
+
+    Nothing is kept for a backward, so the gate and cell buffers are reused chunk by chunk
+    (``chunk`` steps at a time): memory stays small and in cache instead of growing with T.
+    """
+    T, B, D = x.shape
+    H = h0.size(1)
+    w_ih2, w_hh_t, bias = _lstm_prepare(w_ih, w_hh, b_ih, b_hh, H)
+    n = min(chunk, T)
+    acts, cells2, out = x.new_empty(n, B, 4 * H), x.new_empty(n, B, H), x.new_empty(T, B, H)
+    h, c2 = h0, c0 * 2
+    starts = range(0, T, n)
+    for s in reversed(starts) if reverse else starts:
+        e = min(s + n, T)
+        a = acts[: e - s]
+        x2 = x[s:e].reshape((e - s) * B, D)
+        if bias is None:
+            torch.mm(x2, w_ih2.t(), out=a.view((e - s) * B, 4 * H))
+        else:
+            torch.addmm(bias, x2, w_ih2.t(), out=a.view((e - s) * B, 4 * H))
+        h, c2 = _lstm_loop(a, cells2[: e - s], out[s:e], _steps(e - s, reverse), h, c2, w_hh_t)
+    return out, h.clone(), c2 * 0.5
+
+
+class _LSTMFunction(torch.autograd.Function):
+    """The LSTM of :func:`lstmcourse.torch.cells.lstm_step` over a whole sequence."""
+
+    @staticmethod
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
+        T, B, _ = x.shape
+        H = h0.size(1)
+        w_ih2, w_hh_t, bias = _lstm_prepare(w_ih, w_hh, b_ih, b_hh, H)
+        # (T, B, 4H): the input projections of all steps; the loop turns them into the gates.
+        acts = _projection(x, w_ih2, bias)
+        cells2 = x.new_empty(T, B, H)  # 2 c_t of every step
+        out = x.new_empty(T, B, H)  # h_t of every step
+        h, c2 = _lstm_loop(acts, cells2, out, _steps(T, reverse), h0, c0 * 2, w_hh_t)
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, acts, cells2, out)
+        ctx.reverse, ctx.w_ih_index = reverse, 3
+        return out, h.clone(), c2 * 0.5
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, dout, dh_n, dc_n):
+        x, h0, c0, w_ih, w_hh, acts, cells2, out = ctx.saved_tensors
+        T, B, H = out.shape
+        i, f, g, o = acts.view(T, B, 4, H).unbind(2)
+        one = out.new_ones(())
+        tanh_c = torch.sigmoid(cells2).lerp_(one, -1.0)  # tanh(c) = 2 sigmoid(2c) - 1
+        c_prev = _previous(c0 * 2, cells2, ctx.reverse).mul_(0.5)
+        # Everything the loop multiplies by, for all steps at once. With dh, dc the gradients
+        # reaching h_t and c_t:
+        #   dc  += dh * o (1 - tanh(c)^2)          (through h_t = o tanh(c_t))
+        #   d pre_i = dc * g i (1 - i),  d pre_f = dc * c_prev f (1 - f),
+        #   d pre_g = dc * i (1 - g^2),  d pre_o = dh * tanh(c) o (1 - o).
+        # Written in place into one (T, B, 4, H) buffer (big temporaries cost page faults);
+        # addcmul(a, a, a, value=-1) is a - a * a = a (1 - a).
+        k = torch.addcmul(one, tanh_c, tanh_c, value=-1).mul_(o)
+        m = torch.empty_like(acts).view(T, B, 4, H)
+        torch.addcmul(i, i, i, value=-1, out=m[:, :, 0]).mul_(g)
+        torch.addcmul(f, f, f, value=-1, out=m[:, :, 1]).mul_(c_prev)
+        torch.addcmul(one, g, g, value=-1, out=m[:, :, 2]).mul_(i)
+        torch.addcmul(o, o, o, value=-1, out=m[:, :, 3]).mul_(tanh_c)
+        # The loop multiplies m by the incoming gradients in place: m becomes d pre.
+        dout_t, k_t, f_t = dout.unbind(0), k.unbind(0), f.unbind(0)
+        m_ifg, m_o = m[:, :, :3].unbind(0), m[:, :, 3].unbind(0)
+        d_pre_t = m.view(T, B, 4 * H).unbind(0)
+        order = list(reversed(_steps(T, ctx.reverse)))
+        dh, dc = dh_n + dout_t[order[0]], dc_n.clone()  # buffers, updated in place below
+        for n, t in enumerate(order):
+            # dh, dc: the gradients reaching h_t (from out[t] and step t+1) and c_t.
+            dc.addcmul_(dh, k_t[t])
+            m_ifg[t].mul_(dc.unsqueeze(1))  # d pre_i, d pre_f, d pre_g
+            m_o[t].mul_(dh)  # d pre_o
+            if n + 1 < len(order):  # into h_{t-1}, plus what the output at t-1 sends
+                torch.addmm(dout_t[order[n + 1]], d_pre_t[t], w_hh, out=dh)
+            else:
+                torch.mm(d_pre_t[t], w_hh, out=dh)
+            dc.mul_(f_t[t])  # into c_{t-1} along the conveyor belt
+        dx, dw_ih, dw_hh, db_ih, db_hh = _param_grads(
+            ctx, m, m, x, _previous(h0, out, ctx.reverse), w_ih
+        )
+        return dx, dh, dc, dw_ih, dw_hh, db_ih, db_hh, None
+
+
+class _GRUFunction(torch.autograd.Function):
+    """The GRU of :func:`lstmcourse.torch.cells.gru_step` over a whole sequence."""
+
+    @staticmethod
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, reverse):
+        T, B, _ = x.shape
+        H = h0.size(1)
+        xw = _projection(x, w_ih, b_ih)  # (T, B, 3H): W_i x + b_i for r, z, n
+        # n = tanh(p_n) = 2 sigmoid(2 p_n) - 1, p_n = xn + r hn: double xn and hn (the n rows).
+        xw[..., 2 * H :] *= 2
+        w_hh_t = _doubled(w_hh, 2 * H, 3 * H).t()
+        b_hh = None if b_hh is None else _doubled(b_hh, 2 * H, 3 * H)
+        minus_one = x.new_full((), -1.0)
+        hw_all = x.new_empty(T, B, 3 * H)  # W_h h + b_h of every step, n part doubled
+        acts = x.new_empty(T, B, 3 * H)  # r, z, n of every step
+        out = x.new_empty(T, B, H)
+        # Per-step views made once (unbind), so the loop only indexes Python lists.
+        hw_t, out_t = hw_all.unbind(0), out.unbind(0)
+        x_rz, x_n = xw[..., : 2 * H].unbind(0), xw[..., 2 * H :].unbind(0)
+        h_rz, h_n = hw_all[..., : 2 * H].unbind(0), hw_all[..., 2 * H :].unbind(0)
+        rz_t, n_t = acts[..., : 2 * H].unbind(0), acts[..., 2 * H :].unbind(0)
+        r_t, z_t = acts[..., :H].unbind(0), acts[..., H : 2 * H].unbind(0)
+        h = h0
+        for t in _steps(T, reverse):
+            if b_hh is None:
+                torch.mm(h, w_hh_t, out=hw_t[t])
+            else:
+                torch.addmm(b_hh, h, w_hh_t, out=hw_t[t])  # (B, 3H): the one matmul per step
+            torch.sigmoid(x_rz[t] + h_rz[t], out=rz_t[t])  # r and z together
+            torch.sigmoid(torch.addcmul(x_n[t], r_t[t], h_n[t]), out=n_t[t])  # sigmoid(2 p_n)
+            n = torch.add(minus_one, n_t[t], alpha=2, out=n_t[t])  # n = tanh(p_n)
+            h = torch.lerp(n, h, z_t[t], out=out_t[t])  # n + z (h - n) = (1 - z) n + z h
+        ctx.save_for_backward(x, h0, w_ih, w_hh, hw_all, acts, out)
+        ctx.reverse, ctx.w_ih_index = reverse, 2
+        return out, h.clone()
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, dout, dh_n):
+        x, h0, w_ih, w_hh, hw_all, acts, out = ctx.saved_tensors
+        T, B, H = out.shape
+        r, z, n = acts.view(T, B, 3, H).unbind(2)
+        h_prev = _previous(h0, out, ctx.reverse)
+        one = out.new_ones(())
+        # With dh the gradient reaching h_t, every pre-activation gradient is dh times a factor
+        # known before the loop. The four factors share one (T, B, 4, H) buffer, computed in
+        # place (big temporaries cost page faults); a.addcmul_(a, z, value=-1) is a (1 - z).
+        fac = out.new_empty(T, B, 4, H)
+        a_r, a_z, a_hn, a_n = fac.unbind(2)
+        # d pre_n = dh (1 - z)(1 - n^2)              (pre_n = xn + r hn)
+        torch.addcmul(one, n, n, value=-1, out=a_n).addcmul_(a_n, z, value=-1)
+        # d pre_z = dh (h_prev - n) z (1 - z)
+        torch.sub(h_prev, n, out=a_z).mul_(z).addcmul_(a_z, z, value=-1)
+        # d pre_r = d pre_n hn r (1 - r); the forward stored 2 hn
+        torch.mul(hw_all[..., 2 * H :], 0.5, out=a_r).mul_(r)
+        a_r.addcmul_(a_r, r, value=-1).mul_(a_n)
+        # d hn = d pre_n r                            (hn = W_hn h + b_hn)
+        torch.mul(r, a_n, out=a_hn)
+        # Slots r, z, hn are adjacent: per step they form the (B, 3H) gradient reaching
+        # W_hh h + b_hh. The loop multiplies them by dh in place.
+        f_h = fac[:, :, :3].unbind(0)
+        f_h_flat = fac.view(T, B, 4 * H)[:, :, : 3 * H].unbind(0)
+        dh_all = torch.empty_like(out)
+        dout_t, dh_t, z_t = dout.unbind(0), dh_all.unbind(0), z.unbind(0)
+        dh = dh_n
+        dh_prev = torch.empty_like(dh_n)
+        for t in reversed(_steps(T, ctx.reverse)):
+            dh = torch.add(dout_t[t], dh, out=dh_t[t])  # from the output at t and step t+1
+            f_h[t].mul_(dh.unsqueeze(1))  # d pre_r, d pre_z, d hn
+            # into h_{t-1}: the direct path z h_{t-1} plus the matmul
+            dh = torch.mul(dh, z_t[t], out=dh_prev).addmm_(f_h_flat[t], w_hh)
+        d_pre_h = fac.view(T, B, 4 * H)[:, :, : 3 * H].contiguous()
+        # The input side sees d pre_r, d pre_z and d pre_n: put d pre_n in the hn slot.
+        a_hn.copy_(a_n.mul_(dh_all))
+        d_pre_x = fac.view(T, B, 4 * H)[:, :, : 3 * H]
+        dx, dw_ih, dw_hh, db_ih, db_hh = _param_grads(ctx, d_pre_x, d_pre_h, x, h_prev, w_ih)
+        return dx, dh, dw_ih, dw_hh, db_ih, db_hh, None
+
+
+def rnn_sequence(
+    x: Tensor,
+    h0: Tensor,
+    weight_ih: Tensor,
+    weight_hh: Tensor,
+    bias_ih: Tensor | None,
+    bias_hh: Tensor | None,
+    nonlinearity: str = "tanh",
+    reverse: bool = False,
+) -> tuple[Tensor, Tensor]:
+    """One direction of one Elman RNN layer: x (T, B, D), h0 (B, H) -> (out (T, B, H), h_n)."""
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    return _RNNFunction.apply(
+        x, h0, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity == "relu", reverse
+    )
+
+
+def lstm_sequence(
+    x: Tensor,
+    h0: Tensor,
+    c0: Tensor,
+    weight_ih: Tensor,
+    weight_hh: Tensor,
+    bias_ih: Tensor | None,
+    bias_hh: Tensor | None,
+    reverse: bool = False,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """One direction of one LSTM layer: x (T, B, D), h0, c0 (B, H) -> (out, h_n, c_n)."""
+    args = (x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh)
+    if torch.is_grad_enabled() and any(a is not None and a.requires_grad for a in args):
+        return _LSTMFunction.apply(*args, reverse)
+    with torch.no_grad():
+        return _lstm_inference(*args, reverse)
+
+
+def gru_sequence(
+    x: Tensor,
+    h0: Tensor,
+    weight_ih: Tensor,
+    weight_hh: Tensor,
+    bias_ih: Tensor | None,
+    bias_hh: Tensor | None,
+    reverse: bool = False,
+) -> tuple[Tensor, Tensor]:
+    """One direction of one GRU layer: x (T, B, D), h0 (B, H) -> (out (T, B, H), h_n)."""
+    return _GRUFunction.apply(x, h0, weight_ih, weight_hh, bias_ih, bias_hh, reverse)

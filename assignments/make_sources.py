@@ -19,11 +19,16 @@ HERE = Path(__file__).resolve().parent
 
 RULES = """\
 **Rules.** Write your code between the lines the notebook marks for you and keep every function's
-name and arguments. Use NumPy (and `math`); no other imports, and do not import or call the
-course package `lstmcourse` in your code: the grader reads your cells and gives no points to a
-function that does, or to any test when numpy or the grader have been modified. Run the checks as
-you go (*Kernel → Restart & Run All* before you submit). A test cell prints nothing when it
-passes; when it fails, its message says what is wrong."""
+name and arguments. Use NumPy and anything in Python's standard library; do not import or call the
+course package `lstmcourse` in your code (a function that does gets no points for its tests). Add
+cells, helpers, `%timeit` or `?` as you like. Run the checks as you go (*Kernel → Restart & Run
+All* before you submit). A test cell prints nothing when it passes; when it fails, its message
+says what is wrong.
+
+**How this is graded.** The grader runs your notebook in a sandbox, calls your functions on inputs
+you have not seen (including the defaults of optional arguments), and compares the values they
+return with the reference outside the sandbox. Only those values count, not what a cell prints,
+and one function's bug costs that function's tests only."""
 
 
 def _meta(grade_id: str, *, grade: bool, solution: bool, locked: bool,
@@ -124,7 +129,9 @@ def rnn_cell(x, h_prev, params, nonlinearity="tanh"):
         nonlinearity: "tanh" or "relu".
 
     Returns:
-        (h, cache): the new hidden state (B, H) and whatever your backward pass needs.
+        (h, cache): the new hidden state (B, H) and what your backward pass needs. If cache is
+        the dict {"x", "h_prev", "h", "params", "nonlinearity"} (as suggested), your
+        rnn_cell_backward is graded on its own, even if rnn_cell has a bug.
     """
     ### BEGIN SOLUTION
     a = x @ params["weight_ih"].T + params["bias_ih"] + h_prev @ params["weight_hh"].T
@@ -186,6 +193,9 @@ check.rnn_cell_backward(rnn_cell, rnn_cell_backward)
 ### BEGIN HIDDEN TESTS
 check.rnn_cell_backward(rnn_cell, rnn_cell_backward, seed=103, n_random=6)
 ### END HIDDEN TESTS'''),
+        tests("test_inputs_unchanged", 1, '''
+"""rnn_cell and rnn_cell_backward leave the arrays they are given unchanged."""
+check.inputs_unchanged(rnn_cell, rnn_cell_backward)'''),
         md("""
 ## 3. Vanishing and exploding gradients
 

@@ -4,46 +4,42 @@ Run every nbgrader command from this folder (``cd assignments``), with the virtu
 first on PATH (nbgrader calls ``alembic``). Paths are relative to this folder.
 """
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
-    Execute,
+    ClearHiddenTests,
+    GetGrades,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
 )
 
-from lstmcourse.grading.preprocessor import IntegrityCheck
+from lstmcourse.grading.autograde import SandboxedExecute
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
 c.CourseDirectory.course_id = "lstmcourse"
 c.CourseDirectory.root = "."
 
-# Every notebook runs in the plain python3 kernel; one cell may take at most 30 s (the training
-# test in a5 needs a few), then nbgrader interrupts the kernel and goes on with the next cell.
-c.Execute.kernel_name = "python3"
-c.Execute.timeout = 30
 # A deleted test cell is put back, so deleting a test cannot skip it.
 c.OverwriteCells.add_missing_cells = True
 
-# nbgrader's own autograde pipeline with IntegrityCheck between execution and saving the grades:
-# it reads the submitted cells outside the kernel and zeroes the tests of code that uses the
-# reference or tampers with numpy or the grader (see lstmcourse/grading/static.py).
+# nbgrader's own autograde pipeline, with its execute step replaced: each submission runs in a
+# bubblewrap sandbox where test cells only record what the student's functions return for the
+# grader's inputs; the grader judges those records outside (lstmcourse/grading/autograde.py).
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    SandboxedExecute,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
-    IntegrityCheck,
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
 ]
-# Assignment 5 is written in torch, and may not reach torch's own recurrent code.
-c.IntegrityCheck.extra_modules = {"a5_torch_lstm": ["torch"]}
-c.IntegrityCheck.forbidden_attributes = {
-    "a5_torch_lstm": ["LSTMCell", "LSTM", "lstm_cell", "lstm", "_VF", "_C", "ops", "RNN",
-                      "RNNCell", "GRU", "GRUCell", "rnn", "gru", "_lstm_impl"],
-}
+# One cell may run 30 s (the training test in a5 needs a few), the whole notebook 4 minutes.
+c.SandboxedExecute.timeout = 30
+c.SandboxedExecute.notebook_timeout = 240
+
+# Feedback never shows hidden tests: they are cut from the test cells before the HTML is made.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,26 +1,26 @@
-"""lstmcourse.grading: the checks the course's nbgrader assignments call, and what guards them.
+"""lstmcourse.grading: the checks the course's nbgrader assignments call, and the sandboxed grader.
 
-A test cell in an assignment calls one check, for example ``check.lstm_cell(lstm_cell)``. The
-check runs the student's function on fixed and random cases, compares every output with the
-reference in :mod:`lstmcourse.numpy` (or ``torch.nn`` for assignment 5) and raises an
-``AssertionError`` whose message says what is wrong: the shape got and expected, which output is
-off and by how much, and a hint when the output equals a known mistake (gate order, a missing
-forget gate, sigmoid where tanh belongs) computed on the same inputs.
+A test cell in an assignment calls one check, for example ``check.lstm_cell(lstm_cell)``. A check
+is a *plan*: calls of the student's function on inputs drawn from a seed, and judges that compare
+what came back with the reference in :mod:`lstmcourse.numpy` (or ``torch.nn`` for assignment 5)
+and say what is wrong: the shape got and expected, which output is off and by how much, and a
+hint when the output equals a known mistake computed on the same inputs.
+
+At home a check makes its calls and judges them at once, in the student's kernel. When a class is
+graded, ``nbgrader autograde`` runs each submission in a sandbox where test cells only record,
+and judges the records outside (:mod:`.autograde`); expected values never exist in a process that
+runs student code.
 
 Modules:
 
-- ``report``: comparison of one output with the reference, and of it with mistaken variants.
-- ``guard``: what the checks do inside the kernel so that student code cannot fool them
-  (a snapshot of numpy and lstmcourse taken at import, a call tracer).
-- ``static``: an AST inspection of the submitted cells, run outside the kernel.
-- ``preprocessor``: the nbgrader preprocessor that applies ``static`` after execution.
+- ``plan``: plans, the student/given placeholders, running a plan at home.
+- ``record``: the only grading code that runs beside student code: calls, and plain-data records.
+- ``sandbox`` and ``runner``: bubblewrap around one notebook's execution.
+- ``autograde``: the nbgrader preprocessor that plans, runs the sandbox and judges.
+- ``given``: the functions a notebook gives its students, cut out for the sandbox.
+- ``rules``: what an assignment forbids (the course package; torch's LSTM in assignment 5).
+- ``report``: comparison of one output with the reference and with mistaken variants.
 - ``mistakes``: the catalogue of common wrong implementations, computed on purpose.
+- ``cases``: the sizes and inputs every check runs.
 - ``a1_rnn`` … ``a5_torch_lstm``: the checks, one module per assignment.
-
-Import order matters for the guard: the assignments import their check module in a locked
-set-up cell, before any student code has run.
 """
-
-from lstmcourse.grading.guard import IntegrityError
-
-__all__ = ["IntegrityError"]

@@ -49,7 +49,8 @@ def cases(seed: int = 0, n_random: int = 3, fixed: bool = True) -> Iterator[Case
     rng = np.random.default_rng(seed)
     for k in range(n_random):
         B, D, H, T = (int(v) for v in rng.integers([1, 1, 1, 1], [6, 7, 7, 7]))
-        yield Case(f"random #{k + 1} (seed {seed})", B=B, D=D, H=H, T=T)
+        # The label never names the seed: hidden tests' seeds stay out of the feedback.
+        yield Case(f"random #{k + 1}", B=B, D=D, H=H, T=T)
 
 
 def data(case: Case, cell: str, seed: int, sequence: bool = False) -> dict:
@@ -70,9 +71,3 @@ def data(case: Case, cell: str, seed: int, sequence: bool = False) -> dict:
         "dh": rng.standard_normal((case.B, case.H)),
         "dc": rng.standard_normal((case.B, case.H)),
     }
-
-
-def copies(d: dict) -> dict:
-    """Deep-enough copy so that a student's in-place edits cannot change the reference's inputs."""
-    return {k: ({kk: vv.copy() for kk, vv in v.items()} if isinstance(v, dict) else v.copy())
-            for k, v in d.items()}

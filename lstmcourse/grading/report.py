@@ -5,9 +5,10 @@ names the case, the output, the shape got and expected (with a hint when the sha
 expected one transposed), the largest error and where it sits, and — when the student's value
 equals one of the ``mistakes`` computed on the same inputs — what that mistake is.
 
-The arithmetic uses only ndarray operators and methods (``a - b``, ``.max()``, ``.argmax()``),
-which live on the C type and cannot be replaced from Python, plus functions captured when this
-module was imported. ``numpy.allclose`` and ``numpy.testing`` are deliberately not used.
+It runs where judging happens: outside the sandbox when a class is graded, in the student's
+kernel when they run the checks at home. Tolerances follow the precision the student computed in:
+float64 results must agree to about 1e-7, float32 ones to what float32 can hold (about 1e-4 of
+the largest value), since float32 is not a bug unless a notebook asks for float64.
 """
 
 from __future__ import annotations
@@ -17,18 +18,13 @@ from typing import Any
 
 import numpy as np
 
-_asarray = np.asarray
-_ndarray = np.ndarray
-_float64 = np.float64
-_unravel_index = np.unravel_index
-_errstate = np.errstate
 
 
 def _max_abs(d: np.ndarray) -> float:
     """Largest |d| using operators only; NaN anywhere gives inf."""
     if d.size == 0:
         return 0.0
-    with _errstate(all="ignore"):
+    with np.errstate(all="ignore"):
         sq = d * d
     if not bool((sq == sq).all()):  # NaN is the only value not equal to itself
         return float("inf")
@@ -37,10 +33,10 @@ def _max_abs(d: np.ndarray) -> float:
 
 def as_array(value: Any, what: str, case: str) -> np.ndarray:
     """``value`` as a float64 array, or an AssertionError that says what came back instead."""
-    if isinstance(value, _ndarray) or isinstance(value, (float, int)):
-        return _asarray(value, dtype=_float64)
+    if isinstance(value, np.ndarray) or isinstance(value, (float, int, np.floating)):
+        return np.asarray(value, dtype=np.float64)
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
-        return _asarray(value.detach().cpu().double().numpy(), dtype=_float64)
+        return np.asarray(value.detach().cpu().double().numpy(), dtype=np.float64)
     raise AssertionError(
         f"[{case}] {what}: expected a NumPy array, got {type(value).__name__} ({value!r:.80}).")
 
@@ -64,18 +60,30 @@ def expect_shape(got: np.ndarray, shape: tuple[int, ...], what: str, case: str,
     raise AssertionError(msg)
 
 
+# (atol, rtol) by the dtype the student's result came in. float32: the measured error of honest
+# float32 implementations of every graded function on the graded cases is below 3e-6 absolute and
+# 1e-5 relative (tests/assignments/test_honest.py); the factor of 10 keeps every mistake hint
+# distinguishable (the closest one, a transposed square weight, differs by more than 1e-2).
+TOLERANCES = {"float64": (1e-7, 1e-6), "float32": (3e-5, 1e-4), "float16": (3e-3, 1e-2)}
+
+
 def expect_close(got: Any, want: Any, what: str, case: str, *, legend: str = "",
-                 mistakes: Mapping[str, Any] | None = None, atol: float = 1e-7,
-                 rtol: float = 1e-6) -> None:
+                 mistakes: Mapping[str, Any] | None = None, atol: float | None = None,
+                 rtol: float | None = None) -> None:
     """Fail unless ``got`` equals ``want`` within ``atol + rtol * |want|`` everywhere.
 
     ``mistakes`` maps a hint (what the student probably did) to the value that mistake produces
-    on the same inputs; the first one ``got`` matches is named in the message.
+    on the same inputs; the first one ``got`` matches is named in the message. Without ``atol``
+    and ``rtol`` the tolerance follows ``got``'s dtype (:data:`TOLERANCES`).
     """
-    want = _asarray(want, dtype=_float64)
+    dtype = str(getattr(got, "dtype", "float64")).replace("torch.", "")
+    default_atol, default_rtol = TOLERANCES.get(dtype, TOLERANCES["float64"])
+    atol = default_atol if atol is None else atol
+    rtol = default_rtol if rtol is None else rtol
+    want = np.asarray(want, dtype=np.float64)
     got = as_array(got, what, case)
     expect_shape(got, want.shape, what, case, legend)
-    with _errstate(all="ignore"):
+    with np.errstate(all="ignore"):
         diff = got - want
         scale = want * want
     err = _max_abs(diff)
@@ -85,12 +93,12 @@ def expect_close(got: Any, want: Any, what: str, case: str, *, legend: str = "",
     if err == float("inf"):
         where = "it contains NaN or inf"
     else:
-        idx = tuple(int(i) for i in _unravel_index(int((diff * diff).argmax()), diff.shape))
+        idx = tuple(int(i) for i in np.unravel_index(int((diff * diff).argmax()), diff.shape))
         where = (f"largest error {err:.3g} at index {list(idx)}: got {float(got[idx]):.6g}, "
                  f"expected {float(want[idx]):.6g}")
     msg = f"[{case}] {what} is wrong: {where} (tolerance {tol:.1g})."
     for hint, value in (mistakes or {}).items():
-        value = _asarray(value, dtype=_float64)
+        value = np.asarray(value, dtype=np.float64)
         if value.shape == got.shape and _max_abs(got - value) <= tol:
             msg += f" Hint: your {what} equals what {hint} gives."
             break
@@ -113,11 +121,24 @@ def expect_equal_number(got: Any, want: int, what: str, case: str,
 
 
 def unpack(result: Any, n: int, what: str, names: str) -> tuple:
-    """Check that a function returned an ``n``-tuple; say what it returned otherwise."""
-    if not isinstance(result, tuple) or len(result) != n:
-        got = f"a {len(result)}-tuple" if isinstance(result, tuple) else type(result).__name__
-        raise AssertionError(f"{what} must return a tuple {names}; it returned {got}.")
-    return result
+    """Check that a function returned ``n`` values (a tuple, or a list: Python code that unpacks
+    them accepts both); say what it returned otherwise."""
+    if not isinstance(result, (tuple, list)) or len(result) != n:
+        got = (f"{len(result)} values" if isinstance(result, (tuple, list))
+               else type(result).__name__)
+        raise AssertionError(f"{what} must return {n} values {names}; it returned {got}.")
+    return tuple(result)
+
+
+def expect_unchanged(after: list, before: list, what: str, case: str) -> None:
+    """Fail when a function changed the arrays it was given (``x += ...`` on an argument)."""
+    for k, (a, b) in enumerate(zip(after, before, strict=False)):
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        if a.shape != b.shape or _max_abs(a - b) > 0:
+            raise AssertionError(
+                f"[{case}] {what} changed its array argument #{k + 1} in place. The caller's "
+                "arrays must stay as they were: write `a = a + b` (a new array) instead of "
+                "`a += b`, or copy first.")
 
 
 def unpack_grads(grads: Any, keys: tuple[str, ...], case: str) -> dict[str, Any]:

@@ -277,7 +277,7 @@ def sigmoid(x):
     return np.where(x >= 0, 1.0, e) / (1.0 + e)
     ### END SOLUTION'''),
         tests("test_sigmoid", 2, '''
-"""sigmoid matches the reference, including at |x| = 1000, without overflow warnings."""
+"""sigmoid matches the reference, and its values stay right (no nan, no inf) at |x| = 1000."""
 check.sigmoid(sigmoid)
 ### BEGIN HIDDEN TESTS
 check.sigmoid(sigmoid, seed=201)
@@ -298,7 +298,9 @@ def lstm_cell(x, h_prev, c_prev, params):
         {LSTM_PARAMS_DOC}
 
     Returns:
-        (h, c, cache): new hidden and cell state (B, H) each, and what backward needs.
+        (h, c, cache): new hidden and cell state (B, H) each, and what backward needs. If cache
+        is the dict {{"x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "params"}} (as suggested),
+        your lstm_cell_backward is graded on its own, even if lstm_cell has a bug.
     """
     ### BEGIN SOLUTION
     H = h_prev.shape[1]
@@ -368,6 +370,9 @@ check.lstm_cell_backward(lstm_cell, lstm_cell_backward)
 ### BEGIN HIDDEN TESTS
 check.lstm_cell_backward(lstm_cell, lstm_cell_backward, seed=203, n_random=6)
 ### END HIDDEN TESTS'''),
+        tests("test_inputs_unchanged", 1, '''
+"""sigmoid, lstm_cell and lstm_cell_backward leave the arrays they are given unchanged."""
+check.inputs_unchanged(sigmoid, lstm_cell, lstm_cell_backward)'''),
     ]
 
 
@@ -401,7 +406,9 @@ def lstm(x, params, h0=None, c0=None):
 
     Returns:
         (out, (h_n, c_n), cache): out (T, B, H) holds every h_t; h_n, c_n (B, H) are the last
-        states; cache is whatever lstm_backward needs.
+        states; cache is what lstm_backward needs. If cache is the list of the T caches the
+        given lstm_cell returned, in time order (as suggested), your lstm_backward is graded on
+        its own, even if lstm has a bug.
     """
     ### BEGIN SOLUTION
     T, B, _ = x.shape
@@ -457,6 +464,9 @@ check.lstm_backward(lstm, lstm_backward)
 ### BEGIN HIDDEN TESTS
 check.lstm_backward(lstm, lstm_backward, seed=302, n_random=6)
 ### END HIDDEN TESTS'''),
+        tests("test_inputs_unchanged", 1, '''
+"""lstm and lstm_backward leave the arrays they are given unchanged."""
+check.inputs_unchanged(lstm, lstm_backward)'''),
         md("""
 ## 3. Counting parameters
 
@@ -585,7 +595,7 @@ print(out.shape, h_n.shape)
 out, (h_n, c_n), _ = bidirectional(lstm, x, random_params(4, 3, 5), random_params(4, 3, 5))
 print(out.shape, h_n.shape, c_n.shape)"""),
         tests("test_bidirectional_gru", 3, '''
-"""bidirectional(gru, ...) returns the reference out and h_n."""
+"""bidirectional(gru, ...) returns the reference out and h_n, with and without initial states."""
 check.bidirectional(bidirectional, layer="gru")
 ### BEGIN HIDDEN TESTS
 check.bidirectional(bidirectional, layer="gru", seed=402, n_random=5)
@@ -596,6 +606,9 @@ check.bidirectional(bidirectional, layer="lstm")
 ### BEGIN HIDDEN TESTS
 check.bidirectional(bidirectional, layer="lstm", seed=403, n_random=5)
 ### END HIDDEN TESTS'''),
+        tests("test_inputs_unchanged", 1, '''
+"""gru_cell and bidirectional leave the arrays they are given unchanged."""
+check.inputs_unchanged(gru_cell, bidirectional)'''),
     ]
 
 
@@ -619,9 +632,18 @@ trains your cell (hidden size {a5.HIDDEN}, sequences of length {a5.T_ADD}, {a5.S
 steps of batch {a5.BATCH}) and asks for a test mean squared error of at most **{a5.TARGET_MSE}**
 within **{a5.CPU_BUDGET_S:g} s of CPU time** (always predicting 1.0 scores about 0.167).
 
-**Rules.** Use `torch` (and `math`); do not import or call `lstmcourse`, and do not use torch's
-own recurrent code (`nn.LSTMCell`, `nn.LSTM`, `torch.lstm_cell`, `torch._VF` …): write the gates
-yourself. The grader reads your cells and gives no points to code that does."""),
+**Rules.** Use `torch` (and `math`, helpers, `%timeit` or `?` as you like); do not import or call
+`lstmcourse`, and do not use torch's own recurrent code (`nn.LSTMCell`, `nn.LSTM`,
+`torch.lstm_cell`, `torch._VF` …): write the gates yourself. The grader reads your cells and gives
+no points to the tests of a class that does (your own class is of course called `LSTMCell`).
+
+**How this is graded.** The grader runs your notebook in a sandbox. It builds your `LSTMCell`,
+loads weights it chose with `load_state_dict`, and calls it on inputs you have not seen: `hx` as a
+tuple `(h, c)` or a list `[h, c]`, by position or by keyword, or left out; `(h, c)` may come back
+as a tuple or a list. Outputs and gradients are compared with `torch.nn.LSTMCell` outside the
+sandbox. For the adding problem your cell trains in the sandbox and only its predictions for the
+test sequences come back; they are scored outside. Only these values count, not what a cell
+prints."""),
         setup("a5_setup", """
 import torch
 from torch import nn
@@ -690,7 +712,10 @@ check.device_agnostic(LSTMCell)'''),
 # check.train_adding(LSTMCell)"""),
         tests("test_adding_problem", 3, '''
 """LSTMCell learns the adding problem to the stated MSE within the stated CPU time."""
-check.train_adding(LSTMCell)'''),
+check.train_adding(LSTMCell)
+### BEGIN HIDDEN TESTS
+check.train_adding(LSTMCell, seed=502)
+### END HIDDEN TESTS'''),
     ]
 
 

@@ -5,18 +5,16 @@ Each check is a plan (:mod:`lstmcourse.grading.plan`): the calls to make on inpu
 :mod:`lstmcourse.numpy` and explain a failure. Shapes: B batch, D input features, H hidden units;
 x (B, D), h (B, H).
 
-Backward passes are graded on two caches: the one the student's own ``rnn_cell`` returns, and
-one the grader builds in the format the notebook documents (``CACHE_KEYS``). Either passing is
-enough, so a bug in the forward pass does not also cost the backward pass's points.
+Backward passes are graded on two caches, the student's own and one in the documented format
+(``CACHE_KEYS``): see :mod:`lstmcourse.grading.judges`.
 """
 
 from __future__ import annotations
 
-from lstmcourse.grading import mistakes
+from lstmcourse.grading import judges, mistakes
 from lstmcourse.grading.cases import cases, data
 from lstmcourse.grading.plan import Plan, check, student
-from lstmcourse.grading.record import arrays_in
-from lstmcourse.grading.report import expect_close, expect_unchanged, unpack, unpack_grads
+from lstmcourse.grading.report import expect_close, unpack, unpack_grads
 from lstmcourse.numpy import rnn_cell as _ref_rnn_cell
 from lstmcourse.numpy import rnn_cell_backward as _ref_rnn_cell_backward
 from lstmcourse.numpy._checks import PARAM_KEYS as PARAM_NAMES
@@ -73,19 +71,14 @@ def _judge_backward(fwd, own, documented, d: dict, label: str) -> None:
     want = {"dx": dx, "dh_prev": dh_prev, **grads}
     variants = {m: mistakes.rnn_cell_backward(d["dh"], d["x"], d["h"], h_ref, d["params"], m)
                 for m in mistakes.RNN_BACKWARD_MISTAKES}
-    try:  # the documented cache: graded whatever the forward pass does
-        _compare_grads(documented.get(label), want, variants, label)
-        return
-    except AssertionError as exc:
-        on_documented = str(exc)
-    try:
-        expect_close(unpack(fwd.get(label), 2, "rnn_cell", "(h, cache)")[0], h_ref,
-                     "h from your rnn_cell", label)
-    except AssertionError as exc:
-        raise AssertionError(
-            f"{exc} So your own cache could not be used. On a cache in the documented format "
-            f"(a dict with keys {', '.join(CACHE_KEYS)}): {on_documented}") from None
-    _compare_grads(own.get(label), want, variants, label)
+
+    def forward_ok() -> None:
+        h = unpack(fwd.get(label), 2, "rnn_cell", "(h, cache)")[0]
+        expect_close(h, h_ref, "h from your rnn_cell", label)
+
+    judges.backward_on_either_cache(
+        own, documented, compare=lambda got: _compare_grads(got, want, variants, label),
+        forward_ok=forward_ok, cache_keys=CACHE_KEYS, label=label)
 
 
 @check("rnn_cell_backward")
@@ -106,11 +99,6 @@ def rnn_cell_backward(forward, backward, *, seed: int = 1, n_random: int = 3) ->
 
 # --- inputs left alone -------------------------------------------------------------------------
 
-def _judge_unchanged(out, args: tuple, what: str) -> None:
-    out.get(what)
-    expect_unchanged(out.args_after, arrays_in(args), what, "a small case")
-
-
 @check("inputs_unchanged")
 def inputs_unchanged(forward, backward, *, seed: int = 2) -> Plan:
     """Neither function changes the arrays it is given."""
@@ -118,8 +106,9 @@ def inputs_unchanged(forward, backward, *, seed: int = 2) -> Plan:
     forward, backward = student(forward, "rnn_cell"), student(backward, "rnn_cell_backward")
     d = data(next(cases(seed, 0)), "rnn", seed)
     args = (d["x"], d["h"], d["params"], "tanh")
-    plan.expect(_judge_unchanged, plan.call(forward, *args), args, "rnn_cell")
-    cache = documented_cache(d["x"], d["h"], d["params"])
-    args = (d["dh"], cache)
-    plan.expect(_judge_unchanged, plan.call(backward, *args), args, "rnn_cell_backward")
+    fwd = plan.call(forward, *args)
+    plan.expect(judges.unchanged, fwd, args, "rnn_cell")
+    documented = plan.call(backward, d["dh"], documented_cache(d["x"], d["h"], d["params"]))
+    own = plan.call(backward, d["dh"], fwd[1])
+    plan.expect(judges.unchanged_either, documented, own, [d["dh"]], "rnn_cell_backward")
     return plan

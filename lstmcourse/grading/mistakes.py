@@ -37,6 +37,8 @@ def rnn_cell(x: Array, h: Array, p: dict, nonlinearity: str = "tanh") -> dict[st
         "sigmoid instead of tanh": sigmoid(z),
         "leaving out bias_hh (one bias only)": np.tanh(z - p["bias_hh"]),
         "leaving out the recurrent term W_hh h_prev": np.tanh(z - h @ p["weight_hh"].T),
+        "h_prev @ weight_hh without .T (the square weight used transposed)":
+            np.tanh(z - h @ p["weight_hh"].T + h @ p["weight_hh"]),
         "no nonlinearity (h = W_ih x + b_ih + W_hh h_prev + b_hh)": z,
     }
     if nonlinearity == "relu":
@@ -75,13 +77,20 @@ GATE_ORDERS = ("ifog", "fiog", "igfo", "iofg", "oifg", "gifo")
 def lstm_cell_variant(x: Array, h: Array, c: Array, p: dict, variant: str | None = None
                       ) -> tuple[Array, Array]:
     """(h, c) of one LSTM step, right (``None``) or with one mistake."""
-    blocks = _blocks(_z(x, h, p), 4)
+    z = _z(x, h, p)
+    if variant == "leaving out bias_hh (one bias only)":
+        z = z - p["bias_hh"]
+    blocks = _blocks(z, 4)
     order = variant[len("gate order "):len("gate order ") + 4] \
         if variant and variant.startswith("gate order ") else "ifgo"
     zi, zf, zg, zo = (blocks[order.index(k)] for k in "ifgo")
     gate = np.tanh if variant == "tanh for the gates i, f, o instead of sigmoid" else sigmoid
+
+    def one(name: str):  # tanh on just one gate is a common slip too
+        return np.tanh if variant == f"tanh instead of sigmoid for the gate {name}" else gate
+
     cand = sigmoid if variant == "sigmoid for the candidate g instead of tanh" else np.tanh
-    i, f, g, o = gate(zi), gate(zf), cand(zg), gate(zo)
+    i, f, g, o = one("i")(zi), one("f")(zf), cand(zg), one("o")(zo)
     if variant == "a missing forget gate (c = c_prev + i * g)":
         f = np.ones_like(f)
     if variant == "dropping the old cell state (c = i * g)":
@@ -100,6 +109,8 @@ LSTM_CELL_MISTAKES = (
     "a missing input gate (c = f * c_prev + g)",
     "sigmoid for the candidate g instead of tanh",
     "tanh for the gates i, f, o instead of sigmoid",
+    *(f"tanh instead of sigmoid for the gate {k}" for k in "ifo"),
+    "leaving out bias_hh (one bias only)",
     "h = o * c (no tanh on the cell state)",
 )
 
@@ -116,6 +127,7 @@ LSTM_BACKWARD_MISTAKES = (
     "ignoring the path from h into c (dc += dh * o * (1 - tanh(c)**2) left out)",
     "leaving out tanh' on the cell state (dc += dh * o)",
     "stacking the gate gradients in the order i, f, o, g",
+    "1 - c**2 as the derivative of tanh(c) (it is 1 - tanh(c)**2)",
 )
 
 
@@ -130,6 +142,9 @@ def lstm_cell_backward_variant(dh: Array, dc: Array, x: Array, h_prev: Array, c_
         dct = dc
     elif variant == LSTM_BACKWARD_MISTAKES[1]:
         dct = dc + dh * o
+    elif variant == LSTM_BACKWARD_MISTAKES[3]:
+        c_t = f * c_prev + i * g
+        dct = dc + dh * o * (1 - c_t * c_t)
     else:
         dct = dc + dh * o * (1 - tc * tc)
     parts = {"i": dct * g * i * (1 - i), "f": dct * c_prev * f * (1 - f),
@@ -147,10 +162,11 @@ def lstm_mistakes(x: Array, p: dict, h0: Array, c0: Array) -> tuple[dict, dict, 
     T = x.shape[0]
     variants: dict[str, tuple[Array, Array, Array]] = {}
 
-    def loop(carry_h: bool, carry_c: bool, emit_c: bool = False):
+    def loop(carry_h: bool, carry_c: bool, emit_c: bool = False, h_for_c: bool = False):
         h, c, outs = h0, c0, []
         for t in range(T):
-            h_new, c_new, _ = lstm_cell(x[t], h if carry_h else h0, c if carry_c else c0, p)
+            c_in = (h if h_for_c else c) if carry_c else c0
+            h_new, c_new, _ = lstm_cell(x[t], h if carry_h else h0, c_in, p)
             h, c = h_new, c_new
             outs.append(c if emit_c else h)
         return np.stack(outs), h, c
@@ -159,6 +175,8 @@ def lstm_mistakes(x: Array, p: dict, h0: Array, c0: Array) -> tuple[dict, dict, 
     variants["not carrying the cell state c from step to step"] = loop(True, False)
     variants["not carrying the hidden state h from step to step"] = loop(False, True)
     variants["storing c_t instead of h_t in out"] = loop(True, True, emit_c=True)
+    variants["passing h where c_prev belongs (carrying h as the cell state)"] = loop(
+        True, True, h_for_c=True)
     out, (hn, cn), _ = lstm(x, p)
     variants["ignoring h0 and c0 (starting from zeros)"] = (out, hn, cn)
     out, (hn, cn), _ = lstm(x[::-1], p, h0, c0)
@@ -178,7 +196,8 @@ def lstm_backward_mistakes(dout: Array, x: Array, p: dict, h0: Array, c0: Array,
         steps.append(cache)
         h, c = h_new, c_new
 
-    def bptt(carry_h: bool, carry_c: bool, use_final: bool) -> dict[str, Array]:
+    def bptt(carry_h: bool, carry_c: bool, use_final: bool, accumulate: bool = True
+             ) -> dict[str, Array]:
         dh = dh_n if use_final else np.zeros_like(h0)
         dc = dc_n if use_final else np.zeros_like(c0)
         total = {k: np.zeros_like(v) for k, v in p.items()}
@@ -187,7 +206,7 @@ def lstm_backward_mistakes(dout: Array, x: Array, p: dict, h0: Array, c0: Array,
             dxt, dh_prev, dc_prev, g = lstm_cell_backward(dh + dout[t], dc, steps[t])
             dx[t] = dxt
             for k in total:
-                total[k] += g[k]
+                total[k] = total[k] + g[k] if accumulate else g[k]
             dh = dh_prev if carry_h else np.zeros_like(dh_prev)
             dc = dc_prev if carry_c else np.zeros_like(dc_prev)
         return {"dx": dx, "dh0": dh_prev, "dc0": dc_prev, **total}
@@ -198,6 +217,8 @@ def lstm_backward_mistakes(dout: Array, x: Array, p: dict, h0: Array, c0: Array,
         "dropping dc_prev between steps (only dh flows back)": bptt(True, False, True),
         "dropping dh_prev between steps (only dc flows back)": bptt(False, True, True),
         "ignoring dh_n and dc_n": bptt(True, True, False),
+        "grads = the step's gradients instead of grads += (only the first step's are kept)":
+            bptt(True, True, True, accumulate=False),
     }
 
 
@@ -222,6 +243,7 @@ GRU_MISTAKES = (
     "gate order z, r, n (instead of r, z, n)",
     "no reset gate (n = tanh(W_in x + b_in + W_hn h + b_hn))",
     "sigmoid for n instead of tanh",
+    "leaving out bias_hh (one bias only)",
 )
 
 
@@ -230,6 +252,8 @@ def gru_cell_variant(x: Array, h: Array, p: dict, variant: str | None = None) ->
     H = h.shape[1]
     gi = x @ p["weight_ih"].T + p["bias_ih"]
     gh = h @ p["weight_hh"].T + p["bias_hh"]
+    if variant == "leaving out bias_hh (one bias only)":
+        gh = gh - p["bias_hh"]
     order = "zrn" if variant == GRU_MISTAKES[2] else "rzn"
     pos = {k: order.index(k) for k in "rzn"}
 

@@ -116,7 +116,7 @@ class Plan:
         return Pending(key)
 
     def expect(self, judge: Callable[..., None], *args: Any, **kwargs: Any) -> None:
-        """After the calls: ``judge(*args, **kwargs)`` with every Pending replaced by its Outcome."""
+        """Afterwards: ``judge(*args, **kwargs)``, each Pending replaced by its Outcome."""
         self._judges.append((judge, args, kwargs))
 
     def grades(self, *functions: Student) -> None:

@@ -24,6 +24,7 @@ JSON                                   meaning
 ``{"float": "nan"}``                   a non-finite float (JSON has none)
 ``{"array": "a3"}``                    a NumPy array stored as ``a3`` in the ``.npz``
 ``{"tensor": "a3", "dtype": ..}``      a torch tensor (stored as an array)
+``{"torch_dtype": "float64"}``         a torch dtype (``torch.float64``)
 ``{"tuple": [..]}``, ``{"list": ..}``  a tuple or list of encoded values
 ``{"dict": [[key, value], ..]}``       a dict with string keys
 ``{"name": "lstm_cell"}``              (plans) the student's object of that name
@@ -62,12 +63,15 @@ def encode(value: Any, arrays: dict[str, np.ndarray], depth: int = 0, prefix: st
         name = f"{prefix}{len(arrays)}"
         arrays[name] = np.array(value, copy=True)
         return {"array": name}
-    if type(value).__module__ == "torch" and type(value).__name__ in ("Tensor", "Parameter"):
+    torch_type = type(value).__module__.split(".")[0], type(value).__name__
+    if torch_type in (("torch", "Tensor"), ("torch", "Parameter")):   # nn.Parameter too
         name = f"{prefix}{len(arrays)}"
         t = value.detach()
         arrays[name] = t.cpu().numpy().copy() if t.device.type != "meta" else np.zeros(0)
         return {"tensor": name, "dtype": str(value.dtype), "device": t.device.type,
                 "shape": list(t.shape), "requires_grad": bool(value.requires_grad)}
+    if torch_type == ("torch", "dtype"):
+        return {"torch_dtype": str(value).replace("torch.", "")}
     if depth < MAX_DEPTH and isinstance(value, (tuple, list)):
         kind = "tuple" if isinstance(value, tuple) else "list"
         return {kind: [encode(v, arrays, depth + 1, prefix) for v in value]}
@@ -92,6 +96,13 @@ def decode(data: Any, arrays: Any, resolve: Any = None) -> Any:
             return torch.empty(data["shape"], dtype=dtype, device="meta")
         t = torch.from_numpy(np.array(arrays[data["tensor"]])).to(dtype)
         return t.requires_grad_(bool(data.get("requires_grad")))
+    if "torch_dtype" in data:
+        import torch
+
+        dtype = getattr(torch, str(data["torch_dtype"]), None)
+        if not isinstance(dtype, torch.dtype):
+            raise ValueError(f"not a torch dtype: {data['torch_dtype']!r:.40}")
+        return dtype
     if "tuple" in data:
         return tuple(decode(v, arrays, resolve) for v in data["tuple"])
     if "list" in data:
@@ -203,7 +214,7 @@ def run_calls(plan: dict, inputs: dict[str, np.ndarray], namespace: dict,
                 value = probe(target, args, kwargs)
             results[call["key"]] = value
             entry["value"] = encode(value, out_arrays)
-            entry["args_after"] = encode([a for v in args for a in arrays_in(v)], out_arrays)
+            entry["args_after"] = encode(arrays_in(args) + arrays_in(kwargs), out_arrays)
         except BaseException as exc:  # noqa: B036 - student code may raise anything, even exit
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -215,14 +226,16 @@ def run_calls(plan: dict, inputs: dict[str, np.ndarray], namespace: dict,
 
 
 # A probe makes a call and turns what happens into plain data on the sandbox's side of the wall:
-# a torch module's parameters, or the gradients a backward pass leaves. Each takes (target, args,
-# kwargs); the plain call is the default.
+# a torch module's parameters, the gradients a backward pass leaves, or what a model trained with
+# the student's class predicts. Each takes (target, args, kwargs); the plain call is the default.
 def _call(target: Any, args: list, kwargs: dict) -> Any:
     return target(*args, **kwargs)
 
 
 def _named_parameters(module: Any, args: list, kwargs: dict) -> dict:
     """``{name: parameter}`` of a torch module, in its registration order."""
+    if not callable(getattr(module, "named_parameters", None)):
+        raise TypeError(f"expected a torch.nn.Module, got {type(module).__name__}")
     return dict(module.named_parameters())
 
 
@@ -238,7 +251,88 @@ def _forward_backward(module: Any, args: list, kwargs: dict) -> dict:
             "param_grads": {name: p.grad for name, p in module.named_parameters()}}
 
 
-PROBES = {"named_parameters": _named_parameters, "forward_backward": _forward_backward}
+def adding_batch(n: int, T: int, gen: Any) -> tuple[Any, Any]:
+    """The adding problem (Hochreiter & Schmidhuber 1997): inputs (T, n, 2), each step a number
+    in [0, 1) and a 0/1 marker, one marker in each half; targets (n, 1), the two marked numbers'
+    sum. ``gen`` is a ``torch.Generator``."""
+    import torch
+
+    values = torch.rand(T, n, generator=gen)
+    first = torch.randint(0, T // 2, (n,), generator=gen)
+    second = torch.randint(T // 2, T, (n,), generator=gen)
+    markers = torch.zeros(T, n)
+    markers[first, torch.arange(n)] = 1.0
+    markers[second, torch.arange(n)] = 1.0
+    target = (values * markers).sum(0, keepdim=True).T
+    return torch.stack([values, markers], dim=2), target
+
+
+class _Adam:
+    """Adam (Kingma & Ba 2015), written out: importing torch.optim takes seconds."""
+
+    def __init__(self, params: list, lr: float, betas=(0.9, 0.999), eps=1e-8) -> None:
+        import torch
+
+        self.params, self.lr, self.betas, self.eps, self.t = params, lr, betas, eps, 0
+        self.m = [torch.zeros_like(p) for p in params]
+        self.v = [torch.zeros_like(p) for p in params]
+
+    def step(self) -> None:
+        import torch
+
+        self.t += 1
+        b1, b2 = self.betas
+        with torch.no_grad():
+            for p, m, v in zip(self.params, self.m, self.v, strict=True):
+                if p.grad is None:
+                    continue
+                m.mul_(b1).add_(p.grad, alpha=1 - b1)              # running mean of the gradient
+                v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)  # ... and of its square
+                m_hat, v_hat = m / (1 - b1**self.t), v / (1 - b2**self.t)
+                p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))
+                p.grad = None                                     # ready for the next step
+
+
+def _train_adding(cls: Any, args: list, kwargs: dict) -> dict:
+    """Train ``cls(2, hidden)`` and a linear read-out on adding-problem batches drawn from
+    ``seed``, then predict the test inputs ``args[0]`` (T, N, 2). Returns the predictions (N, 1)
+    and the CPU seconds the training took; stops with TimeoutError past ``budget_s``. The test
+    targets are not here: the grader keeps them and scores the predictions."""
+    import torch
+
+    (x_test,) = args
+    hidden, steps, batch, lr = kwargs["hidden"], kwargs["steps"], kwargs["batch"], kwargs["lr"]
+    torch.manual_seed(kwargs["seed"])              # the cell's and the read-out's initial weights
+    gen = torch.Generator().manual_seed(kwargs["seed"])
+    cell, head = cls(2, hidden), torch.nn.Linear(hidden, 1)
+    opt = _Adam([*cell.parameters(), *head.parameters()], lr=lr)
+
+    def predict(x: Any) -> Any:
+        hx = None
+        for t in range(x.shape[0]):
+            hx = cell(x[t]) if hx is None else cell(x[t], hx)
+        return head(hx[0])
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the model is tiny: threads cost more than they save
+    start = time.process_time()
+    try:
+        for _ in range(steps):
+            x, y = adding_batch(batch, x_test.shape[0], gen)
+            ((predict(x) - y) ** 2).mean().backward()
+            opt.step()
+            if time.process_time() - start > kwargs["budget_s"]:
+                raise TimeoutError(f"training took more than {kwargs['budget_s']:g} s of CPU "
+                                   "time")
+        used = time.process_time() - start
+        with torch.no_grad():
+            return {"predictions": predict(x_test), "cpu_seconds": used}
+    finally:
+        torch.set_num_threads(threads)
+
+
+PROBES = {"named_parameters": _named_parameters, "forward_backward": _forward_backward,
+          "train_adding": _train_adding}
 
 
 def record_cell(grade_id: str, namespace: dict, folder: str | Path = ".") -> None:

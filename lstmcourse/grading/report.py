@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 
-
 def _max_abs(d: np.ndarray) -> float:
     """Largest |d| using operators only; NaN anywhere gives inf."""
     if d.size == 0:

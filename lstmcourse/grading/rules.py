@@ -30,13 +30,17 @@ class Rules:
 
     Args:
         modules: modules no student code may import (``lstmcourse`` always).
-        attributes: attribute or plain names no student code may use (``LSTMCell``).
+        attributes: attribute or plain names no student code may use (``rnn_cell``).
+        attributes_only: names no student code may reach as an attribute (``nn.LSTMCell``) or
+            import from a module (``from torch.nn import LSTMCell``), but may use as its own
+            (assignment 5's class is called ``LSTMCell`` too).
         per_function: ``{function: names}`` that one function (and what it calls) may not use.
         why: the reason, in the student's terms, quoted in the message.
     """
 
     modules: frozenset[str] = frozenset({"lstmcourse"})
     attributes: frozenset[str] = frozenset()
+    attributes_only: frozenset[str] = frozenset()
     per_function: Mapping[str, frozenset[str]] = field(default_factory=dict)
     why: str = "the course package holds the reference solution"
 
@@ -81,6 +85,18 @@ def _module_of(node: ast.AST) -> list[str]:
     return []
 
 
+def _reached(node: ast.AST, names: frozenset[str]) -> list[str]:
+    """How ``node`` reaches one of ``names`` from a module: ``nn.LSTMCell``, ``torch._VF``
+    (an attribute), ``LSTMCell from torch.nn`` (an import)."""
+    if isinstance(node, ast.Attribute) and node.attr in names:
+        return [ast.unparse(node)]
+    modules = _module_of(node)                    # import torch._VF, from torch._C import …
+    found = [m for m in modules if set(m.split(".")[1:]) & names]
+    if isinstance(node, ast.ImportFrom) and not found:
+        found = [f"{a.name} from {node.module}" for a in node.names if a.name in names]
+    return found
+
+
 @dataclass
 class Inspection:
     findings: list[Finding] = field(default_factory=list)
@@ -113,7 +129,16 @@ def inspect(cells: Sequence[tuple[str, str]], rules: Rules) -> Inspection:
         except SyntaxError:
             continue  # it cannot have run either; its functions fail their tests on their own
         for names, node in _units(tree):
-            loads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            # The names this unit reads and does not bind itself (its locals and arguments are
+            # its own business): through them a finding in a helper reaches its callers.
+            nodes = list(ast.walk(node))
+            local = {n.id for n in nodes if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Store)} | {a.arg for a in nodes
+                                                         if isinstance(a, ast.arg)}
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                local -= set(names)
+            loads = {n.id for n in nodes if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Load)} - local
             for name in names:
                 result.references.setdefault(name, set()).update(loads - {name})
             for sub in ast.walk(node):
@@ -127,6 +152,9 @@ def inspect(cells: Sequence[tuple[str, str]], rules: Rules) -> Inspection:
                 if attr in rules.attributes:
                     result.findings += [Finding(n, place, f"uses {attr} ({rules.why})")
                                         for n in names]
+                for used in _reached(sub, rules.attributes_only):
+                    result.findings += [Finding(n, place, f"uses {used} ({rules.why})")
+                                        for n in names]
                 if isinstance(sub, ast.Name) and sub.id in per_function_names:
                     result.findings += [Finding(n, place, f"uses {sub.id} ({rules.why})", sub.id)
                                         for n in names]
@@ -135,6 +163,6 @@ def inspect(cells: Sequence[tuple[str, str]], rules: Rules) -> Inspection:
 
 def message(target: str, findings: list[Finding]) -> str:
     """What a test cell says when its function breaks the rules."""
-    found = "; ".join(str(f) for f in findings[:3])
+    found = "; ".join(list(dict.fromkeys(str(f) for f in findings))[:3])
     return (f"This test gives no points: {target} (or a helper it uses) {found}. Write it "
             "yourself: the rest of your notebook is graded as usual.")

@@ -1,8 +1,8 @@
-"""The checks and the in-kernel guard, run in this process (fast; nbgrader is not involved).
+"""The checks as a student runs them at home: in their own kernel, here in this process.
 
 Every source notebook's cells run top to bottom without an error (its solutions pass its own
-checks); with the released stubs every test cell fails; a check fed the reference itself, or run
-after numpy or the reference was patched, raises IntegrityError.
+checks); with the released stubs every test cell fails with the student's NotImplementedError
+quoted; honest variants pass; a failing check says what is wrong. nbgrader is not involved.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ import numpy as np
 import pytest
 
 import lstmcourse.numpy as ref
-from lstmcourse.grading import IntegrityError, guard
 from lstmcourse.grading import a1_rnn as check1
+from lstmcourse.grading import a2_lstm_cell as check2
 from lstmcourse.grading import a3_lstm_sequence as check3
-from lstmcourse.grading import a4_gru_bidirectional as check4
 
 SOURCE = Path(__file__).resolve().parents[2] / "assignments" / "source"
 NUMPY_ASSIGNMENTS = ["a1_rnn", "a2_lstm_cell", "a3_lstm_sequence", "a4_gru_bidirectional"]
@@ -67,14 +66,8 @@ def test_source_notebook_passes_its_checks(name):
 def test_every_test_fails_on_the_stub(name):
     results = run_cells(stubbed(nbformat.read(SOURCE / name / f"{name}.ipynb", 4)))
     code_tests = {k: v for k, v in results.items() if k != "why_gradients_vanish"}
-    assert code_tests and all(isinstance(e, NotImplementedError) for e in code_tests.values())
-
-
-def test_a_check_fed_the_reference_gives_nothing():
-    with pytest.raises(IntegrityError, match="reference implementation"):
-        check1.rnn_cell(ref.rnn_cell)
-    with pytest.raises(IntegrityError, match="gru_cell"):
-        check4.gru_cell(lambda x, h, p: ref.gru_cell(x, h, p))  # hidden behind a lambda
+    assert code_tests and all(isinstance(e, AssertionError) and "NotImplementedError" in str(e)
+                              for e in code_tests.values())
 
 
 def test_given_functions_may_be_called_where_the_notebook_gives_them():
@@ -97,31 +90,30 @@ def honest_rnn_cell(x, h_prev, params, nonlinearity="tanh"):
     return (np.tanh(a) if nonlinearity == "tanh" else np.maximum(a, 0)), None
 
 
-@pytest.mark.parametrize("target,attr", [(np, "allclose"), (np.testing, "assert_allclose"),
-                                         (ref, "rnn_cell"), (check1, "expect_close")])
-def test_patching_numpy_or_the_reference_is_detected(monkeypatch, target, attr):
-    check1.rnn_cell(honest_rnn_cell)  # passes untouched
-    monkeypatch.setattr(target, attr, lambda *a, **k: True)
-    with pytest.raises(IntegrityError, match=attr):
-        check1.rnn_cell(honest_rnn_cell)
+def test_a_wrong_function_fails_with_the_mistake_named():
+    def rnn_cell(x, h_prev, params, nonlinearity="tanh"):   # bias_hh left out
+        a = x @ params["weight_ih"].T + params["bias_ih"] + h_prev @ params["weight_hh"].T
+        return np.tanh(a), None
+
+    with pytest.raises(AssertionError, match="leaving out bias_hh"):
+        check1.rnn_cell(rnn_cell)
 
 
-def test_patching_a_reference_module_global_is_detected(monkeypatch):
-    import sys
+def test_float32_and_positional_variants_pass_at_home():
+    def sigmoid(x):
+        x = np.asarray(x, np.float32)
+        return (np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))).astype(np.float32)
 
-    rnn_module = sys.modules["lstmcourse.numpy.rnn"]  # the package's `rnn` is the function
-    monkeypatch.setattr(rnn_module, "check_params", lambda p, cell: p)
-    with pytest.raises(IntegrityError, match="check_params"):
-        check1.rnn_cell(honest_rnn_cell)
+    check2.sigmoid(sigmoid)
+    check1.rnn_cell(lambda x, h, p, nl="tanh": honest_rnn_cell(x, h, p, nl))
 
 
-def test_the_tracer_is_restored_after_a_failing_call():
-    import sys
+def test_changing_an_input_in_place_is_reported():
+    def rnn_cell(x, h_prev, params, nonlinearity="tanh"):
+        h, cache = honest_rnn_cell(x, h_prev, params, nonlinearity)
+        h_prev *= 0.0
+        return h, cache
 
-    def boom(*args):
-        raise ValueError("student bug")
-
-    before = sys.getprofile()
-    with pytest.raises(ValueError):
-        guard.call_student(boom, 1)
-    assert sys.getprofile() is before
+    check1.rnn_cell(rnn_cell)   # the values are right ...
+    with pytest.raises(AssertionError, match="changed its array argument #2 in place"):
+        check1.inputs_unchanged(rnn_cell, ref.rnn_cell_backward)   # ... the side effect is not

@@ -80,4 +80,5 @@ def test_committed_without_outputs_and_equal_to_the_generator(name):
 def test_config_is_short_and_relative():
     text = (ROOT / "nbgrader_config.py").read_text()
     assert 'c.CourseDirectory.root = "."' in text and "/work" not in text
-    assert "IntegrityCheck" in text and "c.Execute.timeout" in text
+    assert "SandboxedExecute" in text and "c.SandboxedExecute.timeout" in text
+    assert "ClearHiddenTests" in text   # feedback never shows hidden tests

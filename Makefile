@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.10+):
 #   make book   set up .venv, then build the HTML book into _build/html
-#   make test   set up .venv (and Chromium for the browser tests), build the book, run every test
+#   make test   set up .venv (Chromium for the browser tests, bubblewrap for the grader's sandbox),
+#               build the book, run every test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader calls `alembic` and `jupyter` by name: the venv's bin/ goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test venv chromium lint bench clean
+.PHONY: book test venv chromium sandbox lint bench clean
 
 venv: $(STAMP)
 
@@ -28,7 +29,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
 
-test: $(STAMP) chromium book
+# Debian's bubblewrap: nbgrader runs every submission in a `bwrap` sandbox (lstmcourse/grading).
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y bubblewrap; }
+
+test: $(STAMP) chromium sandbox book
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -184,6 +184,9 @@ class Plan:
                 judge(*map(sub, args), **{k: sub(v) for k, v in kwargs.items()})
             except AssertionError as exc:
                 failures.append(str(exc))
+            except Exception as exc:  # values of an unexpected form (a forged record, say)
+                failures.append(f"{self.name}: the values your code returned could not be "
+                                f"checked ({type(exc).__name__}: {exc}).")
         return failures
 
 

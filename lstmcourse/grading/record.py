@@ -135,9 +135,15 @@ def write(folder: Path, stem: str, data: dict, arrays: dict[str, np.ndarray]) ->
     tmp.replace(folder / f"{stem}.json")
 
 
-def read(folder: Path, stem: str) -> tuple[dict, dict[str, np.ndarray]]:
-    """Read what :func:`write` wrote; the arrays are loaded without pickles."""
+def read(folder: Path, stem: str, max_bytes: int = 1 << 30) -> tuple[dict, dict[str, np.ndarray]]:
+    """Read what :func:`write` wrote; the arrays are loaded without pickles, and refused when
+    they would unpack to more than ``max_bytes`` (a compressed archive can claim gigabytes)."""
+    import zipfile
+
     data = json.loads((folder / f"{stem}.json").read_text())
+    with zipfile.ZipFile(folder / f"{stem}.npz") as z:
+        if sum(info.file_size for info in z.infolist()) > max_bytes:
+            raise ValueError(f"{stem}.npz would unpack to more than {max_bytes} bytes")
     with np.load(folder / f"{stem}.npz", allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}
     return data, arrays

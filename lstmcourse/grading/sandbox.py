@@ -11,7 +11,8 @@ package). What the code inside sees and may do:
   process, so it can signal none; when the run ends every process in it is killed), its own IPC
   and UTS namespaces, no capabilities, an unprivileged uid (65534), no nested user namespaces;
 - limits: wall time for the whole notebook, per-cell time, address space, file size, open files,
-  and output kept per cell (:mod:`lstmcourse.grading.runner`).
+  and output kept per cell (:mod:`lstmcourse.grading.runner`); ``/tmp`` and ``/dev/shm`` are
+  small private tmpfs, the rest of its tree is read-only (a tmpfs is the host's memory).
 
 The grader (this process) starts ``bwrap`` in a new session and is not visible inside; it reads
 back only plain files (the executed notebook and the records), and treats them as untrusted data.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -28,6 +30,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from lstmcourse.grading import cgroup
 
 HERE = Path(__file__).resolve().parent
 INSIDE = "/submission"               # the sandbox's only writable folder
@@ -44,8 +48,12 @@ class Limits:
     cell_s: int = 30                 # one cell, then the kernel is interrupted
     memory_bytes: int = 6 << 30      # address space of each process (torch maps ~2.5 GiB)
     file_bytes: int = 64 << 20       # largest file a process may write
+    tmp_bytes: int = 256 << 20       # /tmp, and /dev/shm, each: they are memory (tmpfs)
+    disk_bytes: int = 256 << 20      # everything in /submission together (the host's disk)
     open_files: int = 256
     output_chars: int = 20_000       # kept per cell
+    processes: int = 256             # all processes of the sandbox together (cgroup)
+    total_memory_bytes: int = 8 << 30  # all processes together (cgroup)
 
 
 @dataclass
@@ -104,8 +112,13 @@ def command(folder: Path, argv: list[str], limits: Limits) -> list[str]:
     args = [bwrap(), "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534",
             "--gid", "65534", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "sandbox", *_system_binds(),
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-            "--bind", str(folder), INSIDE, "--chdir", INSIDE, "--clearenv"]
+            "--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.tmp_bytes), "--tmpfs", "/dev/shm",
+            "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+            "--bind", str(folder), INSIDE,
+            # The root and /dev are tmpfs too (memory, unbounded): read-only once set up.
+            "--remount-ro", "/dev", "--remount-ro", "/",
+            "--chdir", INSIDE, "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
     return [*args, "--", *argv]
@@ -121,22 +134,89 @@ def _set_limits(limits: Limits) -> None:
 
 
 def run(folder: Path, argv: list[str], limits: Limits = Limits()) -> Result:
-    """Run ``argv`` in a sandbox over ``folder``; kill everything in it after ``limits.wall_s``."""
+    """Run ``argv`` in a sandbox over ``folder``; kill everything in it after ``limits.wall_s``,
+    or as soon as ``folder`` holds more than ``limits.disk_bytes``.
+
+    When it returns, no process of the sandbox is left, and ``folder`` holds regular files only.
+    """
     folder = Path(folder).resolve()
     os.chmod(folder, 0o777)  # the sandbox's uid 65534 must be able to write its records
     start = time.perf_counter()
+    group = cgroup.create(limits)
+    # bwrap gets no environment of ours: its PID 1 inside the sandbox keeps the environment it
+    # started with, and the sandbox can read that in /proc/1/environ.
     proc = subprocess.Popen(command(folder, argv, limits), stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True, preexec_fn=lambda: _set_limits(limits))
-    timed_out = False
+                            env={"PATH": "/usr/bin:/bin"}, start_new_session=True,
+                            preexec_fn=lambda: (cgroup.enter(group), _set_limits(limits)))
+    stop, err = "", b""
     try:
-        _, err = proc.communicate(timeout=limits.wall_s)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        os.killpg(proc.pid, signal.SIGKILL)   # bwrap, and with it the whole PID namespace
-        _, err = proc.communicate()
-    return Result(proc.returncode, time.perf_counter() - start, timed_out,
+        # Wait in short slices, looking at the folder's size in between: the processes inside
+        # are root on the host's disk, and only each file's size is limited by rlimits.
+        while stop == "":
+            try:
+                err = proc.communicate(timeout=0.25)[1]
+                break
+            except subprocess.TimeoutExpired:
+                if time.perf_counter() - start > limits.wall_s:
+                    stop = "time"
+                elif _size(folder) > limits.disk_bytes:
+                    stop = "disk"
+        if stop:
+            _kill(proc)
+            err = proc.communicate()[1] + f"\nstopped: {stop} limit\n".encode()
+    finally:
+        cgroup.destroy(group)
+    _regular_files_only(folder)
+    return Result(proc.returncode, time.perf_counter() - start, stop == "time",
                   err.decode(errors="replace")[-4000:])
+
+
+def _size(folder: Path) -> int:
+    """Bytes in the files under ``folder`` (links not followed)."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill bwrap and the sandbox's PID 1, and wait until PID 1 is gone: the kernel kills every
+    other process of the namespace before PID 1 can exit."""
+    try:
+        inits = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+                 .read_text().split()]
+    except OSError:
+        inits = []
+    pidfds = []
+    for pid in inits:
+        try:
+            pidfds.append(os.pidfd_open(pid))
+        except OSError:
+            pass
+    os.killpg(proc.pid, signal.SIGKILL)   # bwrap; --die-with-parent takes PID 1 with it
+    for pid in inits:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for fd in pidfds:
+        select.select([fd], [], [], 10.0)
+        os.close(fd)
+
+
+def _regular_files_only(folder: Path) -> None:
+    """Remove what is not a regular file from what the sandbox leaves for the grader to read: a
+    symbolic link could point at another student's notebook, a FIFO would block it for ever."""
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif not entry.is_file(follow_symlinks=False):
+            os.unlink(entry.path)
 
 
 def run_notebook(folder: Path, notebook: str, out: str, limits: Limits = Limits()) -> Result:

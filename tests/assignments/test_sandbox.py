@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lstmcourse.grading import sandbox
+from lstmcourse.grading import cgroup, sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 LIMITS = sandbox.Limits(wall_s=60)
@@ -117,3 +117,33 @@ def test_a_missing_bwrap_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
         sandbox.bwrap()
+
+
+@pytest.mark.skipif(not cgroup.available(), reason="this machine lets no process create a "
+                    "control group (no root, no delegated cgroup tree)")
+def test_processes_are_limited_all_together(tmp_path):
+    limits = sandbox.Limits(wall_s=60, processes=40)
+    out, _ = run_inside(tmp_path, """
+import subprocess, time
+started = 0
+try:
+    for _ in range(100):
+        subprocess.Popen(['sleep', '20'])
+        started += 1
+except OSError:
+    pass
+out['started'] = started""", limits)
+    assert 0 < out["started"] < 40
+
+
+def test_the_folder_size_is_limited(tmp_path):
+    limits = sandbox.Limits(wall_s=60, disk_bytes=32 << 20, file_bytes=8 << 20)
+    start = time.perf_counter()
+    out, result = run_inside(tmp_path, """
+k = 0
+while True:                        # 8 MiB files, without end
+    with open(f'f{k}', 'wb') as f:
+        f.write(b'0' * (8 << 20))
+    k += 1""", limits)
+    assert "stopped: disk limit" in result.log and time.perf_counter() - start < 30
+    assert sum(p.stat().st_size for p in tmp_path.iterdir()) < 512 << 20

@@ -1,8 +1,10 @@
 """Benchmark: lstmcourse.numpy.lstm against torch.nn.LSTM on the CPU (prints ratios only).
 
-Both run in this process, in float32, with the same weights and the same number of threads
-(torch.set_num_threads is set to the number of BLAS threads NumPy uses). Runs alternate
-(numpy, torch, numpy, torch, ...) so that both see the same machine state; we report medians.
+Ours is the teaching code itself: ``lstm`` is a loop over ``lstm_cell`` and ``lstm_backward`` a
+loop over ``lstm_cell_backward``. Both run in this process, in float32, with the same weights and
+the same number of threads (torch.set_num_threads is set to the number of BLAS threads NumPy
+uses). Runs alternate (numpy, torch, numpy, torch, ...) so that both see the same machine state;
+we report medians.
 
     ratio = our time / torch time        (goal: forward <= 1.5, forward+backward <= 2)
 
@@ -108,7 +110,8 @@ def bench(T: int, B: int, D: int, H: int, repeats: int) -> dict[str, float]:
     }
     result = {}
     for name, (ours, theirs) in pairs.items():
-        ours(), theirs()  # warm-up
+        for _ in range(3):  # warm-up: caches, and the allocator settling on the sizes it sees
+            ours(), theirs()
         t_ours, t_theirs = [], []
         for _ in range(repeats):  # interleaved
             t_ours.append(timed(ours))

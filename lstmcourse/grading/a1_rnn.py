@@ -11,13 +11,13 @@ Backward passes are graded on two caches, the student's own and one in the docum
 
 from __future__ import annotations
 
+from lstmcourse.conventions import PARAM_KEYS as PARAM_NAMES
 from lstmcourse.grading import judges, mistakes
 from lstmcourse.grading.cases import cases, data
 from lstmcourse.grading.plan import Plan, check, student
 from lstmcourse.grading.report import expect_close, unpack, unpack_grads
 from lstmcourse.numpy import rnn_cell as _ref_rnn_cell
 from lstmcourse.numpy import rnn_cell_backward as _ref_rnn_cell_backward
-from lstmcourse.numpy._checks import PARAM_KEYS as PARAM_NAMES
 
 # The cache format the notebook documents for rnn_cell (its solution uses exactly this).
 CACHE_KEYS = ("x", "h_prev", "h", "params", "nonlinearity")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmcourse.conventions import PARAM_KEYS
 from lstmcourse.grading import judges, mistakes
 from lstmcourse.grading.cases import cases, data
 from lstmcourse.grading.plan import Plan, check, student
@@ -16,7 +17,6 @@ from lstmcourse.grading.report import expect_close, unpack, unpack_grads
 from lstmcourse.numpy import lstm_cell as _ref_lstm_cell
 from lstmcourse.numpy import lstm_cell_backward as _ref_lstm_cell_backward
 from lstmcourse.numpy import sigmoid as _ref_sigmoid
-from lstmcourse.numpy._checks import PARAM_KEYS
 
 # The cache format the notebook documents for lstm_cell (its solution uses exactly this).
 CACHE_KEYS = ("x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "params")

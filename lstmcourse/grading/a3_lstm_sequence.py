@@ -12,6 +12,7 @@ step, so no state computed by the reference outside ever enters the sandbox.
 
 from __future__ import annotations
 
+from lstmcourse.conventions import PARAM_KEYS
 from lstmcourse.grading import judges, mistakes
 from lstmcourse.grading.cases import cases, data
 from lstmcourse.grading.plan import Given, Plan, check, student
@@ -22,7 +23,6 @@ from lstmcourse.numpy import lstm_backward as _ref_lstm_backward
 from lstmcourse.numpy import lstm_cell as _ref_lstm_cell
 from lstmcourse.numpy import lstm_cell_backward as _ref_lstm_cell_backward
 from lstmcourse.numpy import lstm_param_count as _ref_lstm_param_count
-from lstmcourse.numpy._checks import PARAM_KEYS
 
 
 def given() -> dict:

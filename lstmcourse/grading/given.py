@@ -14,7 +14,7 @@ from pathlib import Path
 
 NUMPY = Path(__file__).resolve().parents[1] / "numpy"
 # Searched in this order; a definition's dependencies come from earlier modules or earlier lines.
-MODULES = ("_checks", "_cache", "activations", "gradcheck", "rnn", "lstm", "gru")
+MODULES = ("../conventions", "_checks", "_cache", "activations", "gradcheck", "rnn", "lstm", "gru")
 MODULE_NAME = "_lstmcourse_given"
 
 

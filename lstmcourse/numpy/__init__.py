@@ -1,11 +1,13 @@
 """lstmcourse.numpy: the exact NumPy reference for RNNs, LSTMs and GRUs, forward and backward.
 
 Everything in the course (book figures, widgets, graders, the torch modules' tests) takes its
-numbers from here. Conventions are PyTorch's throughout:
+numbers from here. Conventions are PyTorch's throughout (:mod:`lstmcourse.conventions`):
 
 - parameters are a dict ``{"weight_ih": (G*H, D), "weight_hh": (G*H, H), "bias_ih": (G*H,),
   "bias_hh": (G*H,)}`` with G gate blocks stacked by rows: RNN 1; LSTM 4 in the order i, f, g, o;
   GRU 3 in the order r, z, n;
+- each sequence function is a loop over its cell function (``lstm`` calls ``lstm_cell`` once per
+  step), and each backward function a loop over the cell's backward;
 - one step takes x (B, D) and states (B, H); a sequence is time-major, x (T, B, D) -> out (T, B, H);
 - every forward function returns a cache as its last value, and its ``*_backward`` twin takes it
   and returns one gradient per forward input, in the same order, plus ``grads`` keyed like params.

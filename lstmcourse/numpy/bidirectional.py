@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from .lstm import lstm, lstm_backward
 from .rnn import rnn, rnn_backward
 
 _LAYERS = {rnn: "rnn", lstm: "lstm", gru: "gru"}
-_BACKWARDS = {rnn_backward: "rnn", lstm_backward: "lstm", gru_backward: "gru"}
+_BACKWARDS = {"rnn": rnn_backward, "lstm": lstm_backward, "gru": gru_backward}
 
 
 @dataclass(eq=False)
@@ -48,6 +49,11 @@ class BidirectionalCache(Cache):
     bwd: Cache
     layer: str  # "rnn", "lstm" or "gru"
     hidden_size: int
+
+    @cached_property
+    def gates(self) -> dict[str, np.ndarray]:
+        """Each gate of both directions, (2, T, B, H), built on first use."""
+        return {k: np.stack([f, self.bwd.gates[k][::-1]]) for k, f in self.fwd.gates.items()}
 
 
 def _split_state(name: str, state: object, B: int, H: int) -> tuple:
@@ -100,18 +106,16 @@ def bidirectional(
         state = (np.stack([state_f[0], state_b[0]]), np.stack([state_f[1], state_b[1]]))
     else:
         state = np.stack([state_f, state_b])
-    gates = {k: np.stack([cache_f.gates[k], cache_b.gates[k][::-1]]) for k in cache_f.gates}
-    return out, state, BidirectionalCache(gates, cache_f, cache_b, name, H)
+    return out, state, BidirectionalCache(cache_f, cache_b, name, H)
 
 
 def bidirectional_backward(
-    layer_backward: Callable,
     dout: np.ndarray,
     cache: BidirectionalCache,
     dh_n: np.ndarray | None = None,
     dc_n: np.ndarray | None = None,
 ) -> tuple:
-    """Backward of :func:`bidirectional`, with the matching ``rnn/lstm/gru_backward``.
+    """Backward of :func:`bidirectional` (the cache knows which of rnn, lstm, gru ran).
 
     dout (T, B, 2H); dh_n, dc_n (2, B, H) optional (dc_n for lstm only). Returns
 
@@ -120,16 +124,7 @@ def bidirectional_backward(
 
     with dx (T, B, D), dh0 and dc0 (2, B, H), and one grads dict per direction.
     """
-    if layer_backward not in _BACKWARDS:
-        raise ValueError(
-            "layer_backward must be lstmcourse.numpy's rnn_backward, lstm_backward or "
-            f"gru_backward, got {layer_backward!r}"
-        )
-    if _BACKWARDS[layer_backward] != cache.layer:
-        raise ValueError(
-            f"the cache comes from a bidirectional {cache.layer}, so layer_backward must be "
-            f"{cache.layer}_backward, got {layer_backward.__name__}"
-        )
+    layer_backward = _BACKWARDS[cache.layer]
     if dc_n is not None and cache.layer != "lstm":
         raise ValueError(f"dc_n is only for lstm; this cache comes from {cache.layer}")
     T, B, _ = cache.fwd.out.shape

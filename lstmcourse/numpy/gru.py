@@ -24,19 +24,18 @@ Backward for one step, with gi = W_ih x + b_ih and gh = W_hh h_prev + b_hh (both
     dgi = [dr * r(1-r), dz * z(1-z), da_n]     dgh = [dr * r(1-r), dz * z(1-z), da_n * r]
     dx = dgi W_ih,  dh_prev += dgh W_hh,  dW_ih = dgi^T x,  dW_hh = dgh^T h_prev
 
-``gru_cell`` is the plain version; ``gru`` computes every gi for all steps in one matrix product
-before the loop (tests check both agree).
+``gru`` calls ``gru_cell`` once per time step, and ``gru_backward`` calls ``gru_cell_backward``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
-from ._cache import Cache
-from ._checks import check_grad, check_input, check_params, check_state
+from ..conventions import GATES
+from ._cache import Cache, SequenceCache, add_grads
+from ._checks import as_float_array, check_grad, check_input, check_params, check_state
 from .activations import sigmoid
 
 
@@ -45,6 +44,7 @@ from .activations import sigmoid
 class GRUCellCache(Cache):
     """What ``gru_cell_backward`` needs. ``gates`` holds r, z, n, each (B, H)."""
 
+    gates: dict[str, np.ndarray]
     x: np.ndarray  # (B, D)
     h_prev: np.ndarray  # (B, H)
     gh_n: np.ndarray  # (B, H)  W_hn h_prev + b_hn, the part the reset gate scales
@@ -71,14 +71,15 @@ def gru_cell(
     gh_n = gh[:, 2 * H :]
     n = np.tanh(gi[:, 2 * H :] + r * gh_n)  # candidate: reset scales the hidden part only
     h = (1.0 - z) * n + z * h_prev  # z = 1 keeps the old state
-    return h, GRUCellCache({"r": r, "z": z, "n": n}, x, h_prev, gh_n, p)
+    gates = dict(zip(GATES["gru"], (r, z, n), strict=True))
+    return h, GRUCellCache(gates, x, h_prev, gh_n, p)
 
 
 def gru_cell_backward(
     dh: np.ndarray, cache: GRUCellCache
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Backward of :func:`gru_cell`: dh (B, H) -> dx (B, D), dh_prev (B, H), grads (like params)."""
-    r, z, n = cache.gates["r"], cache.gates["z"], cache.gates["n"]
+    r, z, n = (cache.gates[k] for k in GATES["gru"])
     dh = check_grad("dh", dh, n.shape, "(B, H), the shape of h")
     p = cache.params
 
@@ -103,25 +104,12 @@ def gru_cell_backward(
 
 # ------------------------------------------------------------------------------- whole sequence
 @dataclass(eq=False)
-class GRUCache(Cache):
-    """Cache of :func:`gru`. ``gates[k]`` for k in r, z, n is (T, B, H) (views into ``act``)."""
+class GRUCache(SequenceCache):
+    """Cache of :func:`gru`: ``steps[t]`` is step t's :class:`GRUCellCache`; ``gates[k]`` for
+    k in r, z, n is (T, B, H)."""
 
-    x: np.ndarray  # (T, B, D)
-    h0: np.ndarray  # (B, H)
-    act: np.ndarray  # (T, B, 3H)  r, z, n side by side
-    gh_n: np.ndarray  # (T, B, H)   W_hn h_{t-1} + b_hn
+    steps: list[GRUCellCache]
     out: np.ndarray  # (T, B, H)
-    params: dict[str, np.ndarray]
-
-    @cached_property
-    def steps(self) -> list[GRUCellCache]:
-        """Per-step caches, as ``gru_cell`` would have made them (built on first use)."""
-        h_prev = [self.h0, *self.out[:-1]]
-        return [
-            GRUCellCache({k: v[t] for k, v in self.gates.items()}, self.x[t], h_prev[t],
-                         self.gh_n[t], self.params)
-            for t in range(len(self.x))
-        ]
 
 
 def gru(
@@ -129,88 +117,36 @@ def gru(
 ) -> tuple[np.ndarray, np.ndarray, GRUCache]:
     """Run the GRU over a time-major sequence x (T, B, D) from h0 (B, H) (default zeros).
 
-    Returns out (T, B, H), h_n (B, H) and the cache for :func:`gru_backward`. Same numbers as
-    ``h = gru_cell(x[t], h, params)[0]`` for t = 0..T-1, with gi for all steps precomputed.
+    Returns out (T, B, H), h_n (B, H) and the cache for :func:`gru_backward`: one
+    :func:`gru_cell` per time step.
     """
-    p = check_params(params, "gru")
-    x = np.asarray(x)
+    p = check_params(params, "gru", column_major=True)
+    x = as_float_array("x", x)
     check_input("x", x, p["weight_ih"].shape[1], sequence=True)
-    T, B, D = x.shape
-    H = p["weight_hh"].shape[1]
+    T, B, _ = x.shape
     dtype = np.result_type(x, p["weight_ih"])
-    h0 = check_state("h0", h0, B, H, dtype)
-
-    # gi_t = W_ih x_t + b_ih for all t at once; overwritten in place by the activations r, z, n.
-    act = (x.reshape(T * B, D) @ p["weight_ih"].T).reshape(T, B, 3 * H)
-    act += p["bias_ih"]
-    gh_n_all = np.empty((T, B, H), dtype)
-    out = np.empty((T, B, H), dtype)
-    W_hh_T, b_hh = p["weight_hh"].T, p["bias_hh"]
-
-    h = h0
+    h = check_state("h0", h0, B, p["weight_hh"].shape[1], dtype)
+    out, steps = np.empty((T, *h.shape), dtype), []
     for t in range(T):
-        a = act[t]
-        gh = h @ W_hh_T + b_hh  # (B, 3H)
-        rz = a[:, : 2 * H]
-        rz += gh[:, : 2 * H]
-        rz[...] = sigmoid(rz)  # r and z
-        r, z = a[:, :H], a[:, H : 2 * H]
-        gh_n_all[t] = gh[:, 2 * H :]
-        n = a[:, 2 * H :]
-        n += r * gh_n_all[t]
-        np.tanh(n, out=n)
-        h = np.subtract(h, n, out=out[t])  # h_t = n + z * (h_{t-1} - n)
-        h *= z
-        h += n
-
-    gates = {k: act[:, :, m * H : (m + 1) * H] for m, k in enumerate("rzn")}
-    cache = GRUCache(gates, x, h0, act, gh_n_all, out, p)
-    return out, out[-1].copy(), cache
+        h, step = gru_cell(x[t], h, p)
+        out[t] = h
+        steps.append(step)
+    return out, h, GRUCache(steps, out)
 
 
 def gru_backward(
     dout: np.ndarray, cache: GRUCache, dh_n: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Backpropagation through time for :func:`gru`.
+    """Backpropagation through time for :func:`gru`: :func:`gru_cell_backward` for t = T-1 ... 0.
 
     dout (T, B, H), optional dh_n (B, H) -> dx (T, B, D), dh0 (B, H), grads (like params).
-    Equivalent to :func:`gru_cell_backward` for t = T-1 down to 0 with the grads summed.
     """
-    out, x, p = cache.out, cache.x, cache.params
-    T, B, H = out.shape
-    D = x.shape[2]
-    dout = check_grad("dout", dout, out.shape, "(T, B, H), the shape of out")
-    dh = np.zeros((B, H), out.dtype) if dh_n is None else check_grad(
+    T, B, H = cache.out.shape
+    dout = check_grad("dout", dout, cache.out.shape, "(T, B, H), the shape of out")
+    dh = np.zeros((B, H), cache.out.dtype) if dh_n is None else check_grad(
         "dh_n", dh_n, (B, H), "(B, H), the shape of h_n")
-    W_hh = p["weight_hh"]
-    dtype = np.result_type(out, dout, dh)
-    dgi_all = np.empty((T, B, 3 * H), dtype)
-    dgh_all = np.empty((T, B, 3 * H), dtype)
-
+    dx, grads = [None] * T, None
     for t in reversed(range(T)):
-        a = cache.act[t]
-        r, z, n = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
-        h_prev = out[t - 1] if t > 0 else cache.h0
-        dh = dh + dout[t]
-        da_n = dh * (1.0 - z) * (1.0 - n * n)
-        dgi, dgh = dgi_all[t], dgh_all[t]
-        dgi[:, :H] = da_n * cache.gh_n[t] * r * (1.0 - r)  # reset gate
-        dgi[:, H : 2 * H] = dh * (h_prev - n) * z * (1.0 - z)  # update gate
-        dgi[:, 2 * H :] = da_n
-        dgh[:, : 2 * H] = dgi[:, : 2 * H]
-        dgh[:, 2 * H :] = da_n * r
-        dh = dh * z + dgh @ W_hh  # dh_{t-1}
-
-    dgi2 = dgi_all.reshape(T * B, 3 * H)
-    dgh2 = dgh_all.reshape(T * B, 3 * H)
-    dx = (dgi2 @ p["weight_ih"]).reshape(T, B, D)
-    dW_hh = dgh_all[0].T @ cache.h0
-    if T > 1:
-        dW_hh += dgh_all[1:].reshape(-1, 3 * H).T @ out[:-1].reshape(-1, H)
-    grads = {
-        "weight_ih": dgi2.T @ x.reshape(T * B, D),
-        "weight_hh": dW_hh,
-        "bias_ih": dgi2.sum(axis=0),
-        "bias_hh": dgh2.sum(axis=0),
-    }
-    return dx, dh, grads
+        dx[t], dh, step_grads = gru_cell_backward(dout[t] + dh, cache.steps[t])
+        grads = add_grads(grads, step_grads)
+    return np.stack(dx), dh, grads

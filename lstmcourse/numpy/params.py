@@ -8,9 +8,9 @@ names, so weights move between NumPy and ``torch.nn`` without renaming or transp
     params["bias_ih"]    (G*H,)     b_ih
     params["bias_hh"]    (G*H,)     b_hh
 
-G is the number of gate blocks: RNN 1, GRU 3 (order r, z, n), LSTM 4 (order i, f, g, o). Rows
-``k*H:(k+1)*H`` of ``weight_ih`` belong to the k-th gate, e.g. the forget gate of an LSTM is rows
-H:2H. Shape legend: D input features, H hidden units.
+G is the number of row blocks, in the order of :data:`lstmcourse.conventions.GATES` (LSTM 4,
+GRU 3, RNN 1). Rows ``k*H:(k+1)*H`` of ``weight_ih`` belong to the k-th gate, e.g. the forget gate
+of an LSTM is rows H:2H. Shape legend: D input features, H hidden units.
 
 PyTorch keeps two bias vectors where one would do (b_ih + b_hh is all that reaches a gate, except
 b_hn inside the GRU's reset product). Keras keeps one. That is why ``*_param_count`` takes
@@ -21,13 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import GATE_COUNT, PARAM_KEYS
-
-
-def _gates(cell: str) -> int:
-    if cell not in GATE_COUNT:
-        raise ValueError(f"cell must be one of {sorted(GATE_COUNT)}, got {cell!r}")
-    return GATE_COUNT[cell]
+from ..conventions import PARAM_KEYS, gate_count, suffix
 
 
 def _check_sizes(input_size: int, hidden_size: int, biases: int) -> None:
@@ -85,19 +79,15 @@ def init_params(
 
     Returns ``{"weight_ih": (G*H, D), "weight_hh": (G*H, H), "bias_ih", "bias_hh": (G*H,)}``.
     """
-    G = _gates(cell)
+    G = gate_count(cell)
     _check_sizes(input_size, hidden_size, 2)
     D, H = int(input_size), int(hidden_size)
     if not isinstance(rng, np.random.Generator):
         rng = np.random.default_rng(rng)
     bound = 1.0 / np.sqrt(H)
-    shapes = {
-        "weight_ih": (G * H, D),
-        "weight_hh": (G * H, H),
-        "bias_ih": (G * H,),
-        "bias_hh": (G * H,),
-    }
-    return {k: rng.uniform(-bound, bound, size=s).astype(dtype) for k, s in shapes.items()}
+    shapes = ((G * H, D), (G * H, H), (G * H,), (G * H,))  # in the order of PARAM_KEYS
+    draw = [rng.uniform(-bound, bound, size=s).astype(dtype) for s in shapes]
+    return dict(zip(PARAM_KEYS, draw, strict=True))
 
 
 def params_from_torch(
@@ -115,47 +105,21 @@ def params_from_torch(
     # Imported here so that lstmcourse.numpy itself does not need torch.
     import torch
 
-    if not isinstance(module, torch.nn.Module):
+    # Duck-typed on torch.nn's parameter names, so lstmcourse.torch's drop-in modules work too.
+    # suffix() checks layer and reverse against the module.
+    end = suffix(module, layer, reverse) if isinstance(module, torch.nn.Module) else None
+    if end is None or not hasattr(module, "weight_ih" + end):
         raise ValueError(
             f"module must be a torch.nn.RNN/LSTM/GRU or RNNCell/LSTMCell/GRUCell, "
             f"got {type(module).__name__}"
         )
-    # Duck-typed on torch.nn's parameter names, so lstmcourse.torch's drop-in modules work too:
-    # a layer has ``num_layers`` and ``weight_ih_l0``; a cell has a plain ``weight_ih``.
-    if hasattr(module, "num_layers") and hasattr(module, "weight_ih_l0"):
-        if not 0 <= layer < module.num_layers:
-            raise ValueError(
-                f"layer must be in 0..{module.num_layers - 1} for this {type(module).__name__} "
-                f"with num_layers={module.num_layers}, got {layer!r}"
-            )
-        if reverse and not module.bidirectional:
-            raise ValueError(
-                f"reverse=True needs a bidirectional {type(module).__name__}; this one has "
-                "bidirectional=False"
-            )
-        if getattr(module, "proj_size", 0):
-            raise ValueError("LSTMs with proj_size > 0 are not supported by lstmcourse.numpy")
-        suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-    elif hasattr(module, "weight_ih") and hasattr(module, "weight_hh"):
-        if layer != 0 or reverse:
-            raise ValueError(
-                f"a {type(module).__name__} has one set of weights: use layer=0, reverse=False "
-                f"(got layer={layer!r}, reverse={reverse!r})"
-            )
-        suffix = ""
-    else:
-        raise ValueError(
-            f"module must be a torch.nn.RNN/LSTM/GRU or RNNCell/LSTMCell/GRUCell, "
-            f"got {type(module).__name__}"
-        )
+    if getattr(module, "proj_size", 0):
+        raise ValueError("LSTMs with proj_size > 0 are not supported by lstmcourse.numpy")
 
-    def grab(name: str) -> np.ndarray:
-        return getattr(module, name + suffix).detach().cpu().to(torch.float64).numpy().astype(dtype)
-
-    params = {"weight_ih": grab("weight_ih"), "weight_hh": grab("weight_hh")}
-    for key in ("bias_ih", "bias_hh"):
-        if getattr(module, "bias", True) and getattr(module, key + suffix, None) is not None:
-            params[key] = grab(key)
-        else:
-            params[key] = np.zeros(params["weight_ih"].shape[0], dtype=dtype)
-    return {k: params[k] for k in PARAM_KEYS}
+    rows = getattr(module, "weight_ih" + end).shape[0]
+    params = {}
+    for key in PARAM_KEYS:
+        value = getattr(module, key + end, None)  # None: a bias=False module
+        params[key] = (np.zeros(rows, dtype=dtype) if value is None else
+                       value.detach().cpu().to(torch.float64).numpy().astype(dtype))
+    return params

@@ -15,18 +15,19 @@ run in reverse: with a_t the pre-activation, da_t = dh_t * phi'(a_t), and then
 
     dx_t = da_t W_ih,  dh_{t-1} = da_t W_hh,  dW_ih += da_t^T x_t,  dW_hh += da_t^T h_{t-1}.
 
+``rnn`` calls ``rnn_cell`` once per time step, and ``rnn_backward`` calls ``rnn_cell_backward``.
+
 The RNN has no gates; its cache exposes the activation under the name "h".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
-from ._cache import Cache
-from ._checks import check_grad, check_input, check_params, check_state
+from ._cache import Cache, SequenceCache, add_grads
+from ._checks import as_float_array, check_grad, check_input, check_params, check_state
 
 _NONLINEARITIES = ("tanh", "relu")
 
@@ -48,6 +49,7 @@ def _phi_backward(dh: np.ndarray, h: np.ndarray, nonlinearity: str) -> np.ndarra
 class RNNCellCache(Cache):
     """What ``rnn_cell_backward`` needs: the inputs, the output and the nonlinearity."""
 
+    gates: dict[str, np.ndarray]  # {"h": h}
     x: np.ndarray  # (B, D)
     h_prev: np.ndarray  # (B, H)
     h: np.ndarray  # (B, H)
@@ -95,24 +97,12 @@ def rnn_cell_backward(
 
 # ------------------------------------------------------------------------------- whole sequence
 @dataclass(eq=False)
-class RNNCache(Cache):
-    """Cache of :func:`rnn`: ``gates["h"]`` is all hidden states (T, B, H)."""
+class RNNCache(SequenceCache):
+    """Cache of :func:`rnn`: ``steps[t]`` is step t's :class:`RNNCellCache`; ``gates["h"]`` is
+    every h_t, (T, B, H)."""
 
-    x: np.ndarray  # (T, B, D)
-    h0: np.ndarray  # (B, H)
+    steps: list[RNNCellCache]
     out: np.ndarray  # (T, B, H)
-    params: dict[str, np.ndarray]
-    nonlinearity: str
-
-    @cached_property
-    def steps(self) -> list[RNNCellCache]:
-        """Per-step caches, as ``rnn_cell`` would have made them (built on first use)."""
-        h_prev = [self.h0, *self.out[:-1]]
-        return [
-            RNNCellCache({"h": self.out[t]}, self.x[t], h_prev[t], self.out[t], self.params,
-                         self.nonlinearity)
-            for t in range(len(self.x))
-        ]
 
 
 def rnn(
@@ -121,72 +111,40 @@ def rnn(
     """Run the RNN over a time-major sequence x (T, B, D) from h0 (B, H) (default zeros).
 
     Returns out (T, B, H) (every h_t), h_n (B, H) (= out[-1]) and the cache for
-    :func:`rnn_backward`.
-
-    Same numbers as calling :func:`rnn_cell` for t = 0..T-1, but faster: the input part
-    W_ih x_t + b_ih + b_hh does not depend on h, so it is computed for all T steps in one matrix
-    product before the loop, leaving one (B, H) x (H, H) product per step.
+    :func:`rnn_backward`: one :func:`rnn_cell` per time step.
     """
     _check_nonlinearity(nonlinearity)
-    p = check_params(params, "rnn")
-    x = np.asarray(x)
+    p = check_params(params, "rnn", column_major=True)
+    x = as_float_array("x", x)
     check_input("x", x, p["weight_ih"].shape[1], sequence=True)
-    T, B, D = x.shape
-    H = p["weight_hh"].shape[1]
+    T, B, _ = x.shape
     dtype = np.result_type(x, p["weight_ih"])
-    h0 = check_state("h0", h0, B, H, dtype)
-
-    # All input projections at once: (T*B, D) @ (D, H) -> (T, B, H). `out` doubles as the buffer.
-    out = (x.reshape(T * B, D) @ p["weight_ih"].T).reshape(T, B, H)
-    out += p["bias_ih"] + p["bias_hh"]
-    W_hh_T = p["weight_hh"].T
-    h = h0
+    h = check_state("h0", h0, B, p["weight_hh"].shape[1], dtype)
+    out, steps = np.empty((T, *h.shape), dtype), []
     for t in range(T):
-        a = out[t]
-        a += h @ W_hh_T  # a_t = (W_ih x_t + b_ih + b_hh) + W_hh h_{t-1}
-        if nonlinearity == "tanh":
-            np.tanh(a, out=a)
-        else:
-            np.maximum(a, 0, out=a)
-        h = a  # out[t] now holds h_t
-    cache = RNNCache({"h": out}, x, h0, out, p, nonlinearity)
-    return out, out[-1].copy(), cache
+        h, step = rnn_cell(x[t], h, p, nonlinearity)
+        out[t] = h
+        steps.append(step)
+    return out, h, RNNCache(steps, out)
 
 
 def rnn_backward(
     dout: np.ndarray, cache: RNNCache, dh_n: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Backpropagation through time for :func:`rnn`.
+    """Backpropagation through time for :func:`rnn`: :func:`rnn_cell_backward` for t = T-1 ... 0.
 
     dout (T, B, H): gradient of the loss w.r.t. every h_t in ``out``; dh_n (B, H): extra gradient
     w.r.t. the returned h_n (default none). Returns dx (T, B, D), dh0 (B, H), grads (like params).
 
-    Per step (t = T-1 down to 0) the loop does only what must be sequential: the gradient
-    reaching h_t is dout_t plus what flows back from step t+1, so da_t = (dout_t + dh) * phi'(a_t)
-    and the next dh = da_t W_hh. The sums over time (sum_t da_t^T x_t etc.) become single matrix
-    products after the loop.
+    The gradient reaching h_t is dout_t plus what flows back from step t + 1; every step adds its
+    share to the parameter gradients.
     """
-    out, x, p = cache.out, cache.x, cache.params
-    T, B, H = out.shape
-    D = x.shape[2]
-    dout = check_grad("dout", dout, out.shape, "(T, B, H), the shape of out")
-    dh_next = (np.zeros((B, H), out.dtype) if dh_n is None
-               else check_grad("dh_n", dh_n, (B, H), "(B, H), the shape of h_n"))
-    W_hh = p["weight_hh"]
-    da = np.empty(out.shape, np.result_type(out, dout, dh_next))
+    T, B, H = cache.out.shape
+    dout = check_grad("dout", dout, cache.out.shape, "(T, B, H), the shape of out")
+    dh = (np.zeros((B, H), cache.out.dtype) if dh_n is None
+          else check_grad("dh_n", dh_n, (B, H), "(B, H), the shape of h_n"))
+    dx, grads = [None] * T, None
     for t in reversed(range(T)):
-        da[t] = _phi_backward(dout[t] + dh_next, out[t], cache.nonlinearity)
-        dh_next = da[t] @ W_hh  # gradient flowing into h_{t-1}
-    da2 = da.reshape(T * B, H)
-    dx = (da2 @ p["weight_ih"]).reshape(T, B, D)
-    dW_hh = da[0].T @ cache.h0
-    if T > 1:  # h_{t-1} for t >= 1 is out[t-1]
-        dW_hh += da[1:].reshape(-1, H).T @ out[:-1].reshape(-1, H)
-    db = da2.sum(axis=0)
-    grads = {
-        "weight_ih": da2.T @ x.reshape(T * B, D),
-        "weight_hh": dW_hh,
-        "bias_ih": db,
-        "bias_hh": db.copy(),
-    }
-    return dx, dh_next, grads
+        dx[t], dh, step_grads = rnn_cell_backward(dout[t] + dh, cache.steps[t])
+        grads = add_grads(grads, step_grads)
+    return np.stack(dx), dh, grads

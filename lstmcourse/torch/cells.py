@@ -28,6 +28,7 @@ import math
 import torch
 from torch import Tensor, nn
 
+from ..conventions import gate_count
 from ._checks import ShapeError, check_dtype, check_rank
 
 __all__ = ["rnn_step", "lstm_step", "gru_step", "RNNCell", "LSTMCell", "GRUCell"]
@@ -127,7 +128,7 @@ def gru_step(
 class _CellBase(nn.Module):
     """Parameters, initialisation and input checks shared by the three cells."""
 
-    _gates: int = 1
+    _cell: str  # "rnn", "lstm" or "gru": its name in lstmcourse.conventions.GATES
 
     def __init__(
         self,
@@ -147,7 +148,7 @@ class _CellBase(nn.Module):
         self.hidden_size = hidden_size
         self.bias = bias
         kw = {"device": device, "dtype": dtype}
-        gh = self._gates * hidden_size
+        gh = gate_count(self._cell) * hidden_size
         # The same names, shapes and registration order as torch.nn, so state_dicts match and
         # reset_parameters draws the same numbers from the same seed.
         self.weight_ih = nn.Parameter(torch.empty(gh, input_size, **kw))
@@ -230,7 +231,7 @@ class RNNCell(_CellBase):
     all drawn from U(-1/sqrt(H), 1/sqrt(H)).
     """
 
-    _gates = 1
+    _cell = "rnn"
 
     def __init__(
         self,
@@ -276,7 +277,7 @@ class LSTMCell(_CellBase):
     ``weight_hh`` (4H, H), ``bias_ih`` (4H,), ``bias_hh`` (4H,), all from U(-1/sqrt(H), 1/sqrt(H)).
     """
 
-    _gates = 4
+    _cell = "lstm"
 
     def forward(
         self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
@@ -305,7 +306,7 @@ class GRUCell(_CellBase):
     (3H, H), ``bias_ih`` (3H,), ``bias_hh`` (3H,), all from U(-1/sqrt(H), 1/sqrt(H)).
     """
 
-    _gates = 3
+    _cell = "gru"
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, (h,), batched = self._prepare(input, (hx,))

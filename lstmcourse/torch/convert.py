@@ -15,31 +15,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..conventions import PARAM_KEYS, suffix
 from ..numpy import params_from_torch
 
 __all__ = ["to_numpy_params", "load_numpy_params"]
-
-_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-
-
-def _suffix(module: nn.Module, layer: int, reverse: bool) -> str:
-    """The parameter-name suffix of one layer and direction ("" for a cell)."""
-    who = type(module).__name__
-    if not hasattr(module, "num_layers"):  # a cell: one set of weights
-        if layer != 0 or reverse:
-            raise ValueError(
-                f"a {who} has one set of weights: use layer=0, reverse=False "
-                f"(got layer={layer!r}, reverse={reverse!r})"
-            )
-        return ""
-    if not 0 <= layer < module.num_layers:
-        raise ValueError(
-            f"layer must be in 0..{module.num_layers - 1} for this {who} with "
-            f"num_layers={module.num_layers}, got {layer!r}"
-        )
-    if reverse and not module.bidirectional:
-        raise ValueError(f"reverse=True needs a bidirectional {who}; this one is unidirectional")
-    return f"_l{layer}" + ("_reverse" if reverse else "")
 
 
 # Reading weights out is lstmcourse.numpy's job (it names the same parameters); one function
@@ -55,15 +34,15 @@ def load_numpy_params(
     The values are cast to each parameter's dtype and device. Shapes must match exactly; a
     ``bias=False`` module accepts only all-zero biases (anything else would be silently lost).
     """
-    suffix = _suffix(module, layer, reverse)
+    end = suffix(module, layer, reverse)
     who = type(module).__name__
-    missing = [k for k in _KEYS if k not in params]
+    missing = [k for k in PARAM_KEYS if k not in params]
     if missing:
-        raise KeyError(f"params is missing {missing}; expected the keys {list(_KEYS)}")
+        raise KeyError(f"params is missing {missing}; expected the keys {list(PARAM_KEYS)}")
     with torch.no_grad():
-        for key in _KEYS:
+        for key in PARAM_KEYS:
             value = np.asarray(params[key])
-            p = getattr(module, key + suffix, None)
+            p = getattr(module, key + end, None)
             if p is None:
                 if np.any(value != 0):
                     raise ValueError(
@@ -72,7 +51,7 @@ def load_numpy_params(
                 continue
             if tuple(value.shape) != tuple(p.shape):
                 raise ValueError(
-                    f"params[{key!r}] has shape {tuple(value.shape)}, but {who}.{key + suffix} "
+                    f"params[{key!r}] has shape {tuple(value.shape)}, but {who}.{key + end} "
                     f"expects {tuple(p.shape)}"
                 )
             p.copy_(torch.as_tensor(value, dtype=p.dtype, device=p.device))

@@ -62,13 +62,14 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
+from ..conventions import PARAM_KEYS, gate_count, suffix
 from . import fused
 from ._checks import ShapeError, check_dtype, check_feature_size, check_rank, check_state
 from .cells import gru_step, lstm_step, rnn_step
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
-_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+_CELLS = {"RNN_TANH": "rnn", "RNN_RELU": "rnn", "LSTM": "lstm", "GRU": "gru"}  # torch.nn's modes
 _IMPLS = ("fused", "readable")
 
 
@@ -126,8 +127,8 @@ class _RNNBase(nn.Module):
         impl: str = "fused",
     ) -> None:
         super().__init__()
-        if mode not in _GATES:
-            raise ValueError(f"mode must be one of {sorted(_GATES)}, got {mode!r}")
+        if mode not in _CELLS:
+            raise ValueError(f"mode must be one of {sorted(_CELLS)}, got {mode!r}")
         for name, value in (
             ("input_size", input_size),
             ("hidden_size", hidden_size),
@@ -167,19 +168,17 @@ class _RNNBase(nn.Module):
         self.impl = impl  # checked in forward, so it can be switched on a live module
 
         kw = {"device": device, "dtype": dtype}
-        gh = _GATES[mode] * hidden_size
-        num_directions = 2 if bidirectional else 1
+        gh = gate_count(_CELLS[mode]) * hidden_size
         self._flat_weights_names: list[str] = []
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * num_directions
-            for direction in range(num_directions):
-                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = {"weight_ih": (gh, layer_input), "weight_hh": (gh, hidden_size)}
-                if bias:
-                    shapes.update(bias_ih=(gh,), bias_hh=(gh,))
-                for name, shape in shapes.items():
-                    self.register_parameter(name + suffix, nn.Parameter(torch.empty(shape, **kw)))
-                    self._flat_weights_names.append(name + suffix)
+            layer_input = input_size if layer == 0 else hidden_size * self.num_directions
+            for direction in range(self.num_directions):
+                end = suffix(self, layer, reverse=direction == 1)
+                shapes = ((gh, layer_input), (gh, hidden_size), (gh,), (gh,))  # as PARAM_KEYS
+                for key, shape in zip(PARAM_KEYS, shapes, strict=True):
+                    if bias or key.startswith("weight"):
+                        self.register_parameter(key + end, nn.Parameter(torch.empty(shape, **kw)))
+                        self._flat_weights_names.append(key + end)
         self.reset_parameters()
 
     @property
@@ -205,11 +204,8 @@ class _RNNBase(nn.Module):
     def cell_params(self, layer: int, direction: int = 0) -> list[Tensor | None]:
         """``[weight_ih, weight_hh, bias_ih, bias_hh]`` of one layer and direction (biases may
         be None)."""
-        suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-        return [
-            getattr(self, name + suffix, None)
-            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        ]
+        end = suffix(self, layer, reverse=direction == 1)
+        return [getattr(self, key + end, None) for key in PARAM_KEYS]
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

@@ -52,7 +52,7 @@ def test_derivatives_match_central_differences() -> None:
 
 
 def test_small_sigmoid_values_keep_relative_precision() -> None:
-    # sigmoid(-40) = 4.248e-18: the two-branch form keeps its digits (1 - ... would give 0)
+    # sigmoid(-40) = 4.248e-18: 1 / (1 + e^40) keeps its digits (1 - ... would give 0)
     assert lnp.sigmoid(np.array([-40.0]))[0] == pytest.approx(np.exp(-40.0) / (1 + np.exp(-40.0)),
                                                                rel=1e-14)
 

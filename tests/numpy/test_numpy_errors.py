@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import lstmcourse.numpy as lnp
+from lstmcourse.conventions import PARAM_KEYS
 
 T, B, D, H = 5, 2, 3, 4
 P_LSTM = lnp.init_params("lstm", D, H, rng=0)
@@ -74,7 +75,7 @@ def test_bias_shape() -> None:
         lnp.lstm(X, {**P_LSTM, "bias_hh": np.zeros(H)})
 
 
-@pytest.mark.parametrize("missing", ["weight_ih", "weight_hh", "bias_ih", "bias_hh"])
+@pytest.mark.parametrize("missing", PARAM_KEYS)
 def test_missing_parameter_is_a_key_error(missing: str) -> None:
     params = {k: v for k, v in P_LSTM.items() if k != missing}
     with pytest.raises(KeyError, match=rf"params is missing the parameter '{missing}'"):
@@ -119,10 +120,11 @@ def test_bidirectional_errors() -> None:
     with pytest.raises(ValueError, match="layer must be lstmcourse.numpy's rnn, lstm or gru"):
         lnp.bidirectional(lnp.lstm_cell, X, P_LSTM, P_LSTM)
     _, _, cache = lnp.bidirectional(lnp.lstm, X, P_LSTM, P_LSTM)
-    with pytest.raises(ValueError, match="layer_backward must be lstm_backward, got gru_backward"):
-        lnp.bidirectional_backward(lnp.gru_backward, np.zeros((T, B, 2 * H)), cache)
     with pytest.raises(ValueError, match=r"dout has shape \(5, 2, 4\), expected \(5, 2, 8\)"):
-        lnp.bidirectional_backward(lnp.lstm_backward, np.zeros((T, B, H)), cache)
+        lnp.bidirectional_backward(np.zeros((T, B, H)), cache)
+    _, _, gru_cache = lnp.bidirectional(lnp.gru, X, P_GRU, P_GRU)
+    with pytest.raises(ValueError, match="dc_n is only for lstm; this cache comes from gru"):
+        lnp.bidirectional_backward(np.zeros((T, B, 2 * H)), gru_cache, dc_n=np.zeros((2, B, H)))
 
 
 def test_numerical_gradient_needs_float64_array() -> None:

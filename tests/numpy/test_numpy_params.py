@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import lstmcourse.numpy as lnp
+from lstmcourse.conventions import PARAM_KEYS
 
 
 def test_lecture_embedding32_lstm100_counts() -> None:
@@ -75,7 +76,7 @@ def test_params_from_torch_layer_index_and_reverse() -> None:
         for reverse in (False, True):
             p = lnp.params_from_torch(module, layer=layer, reverse=reverse)
             suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-            for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            for key in PARAM_KEYS:
                 expected = getattr(module, key + suffix).detach().double().numpy()
                 assert p[key].dtype == np.float64
                 np.testing.assert_array_equal(p[key], expected)

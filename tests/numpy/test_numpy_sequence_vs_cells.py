@@ -1,7 +1,8 @@
-"""The fast sequence functions compute what a plain loop over the teaching cells computes.
+"""The sequence functions are a loop over the cells: they give what ``*_cell`` gives step by step.
 
-``lstm``/``gru``/``rnn`` hoist the input projection out of the time loop and work in place;
-these tests tie them to ``*_cell`` step by step, forward and backward, and check the caches.
+``lstm``/``gru``/``rnn`` call the cells (with column-major weights, see ``check_params``) and
+their backward functions call ``*_cell_backward``; these tests tie them to a loop of our own,
+forward and backward, and check the caches.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 from numpy_test_helpers import assert_close
 
 import lstmcourse.numpy as lnp
+from lstmcourse.conventions import GATES
 
 T, B, D, H = 6, 3, 4, 5
 EXACT = 1e-12  # same math, different order of floating-point operations
@@ -38,7 +40,7 @@ def test_lstm_sequence_equals_cell_loop() -> None:
         h, c, step = lnp.lstm_cell(x[t], h, c, params)
         caches.append(step)
         assert_close(out[t], h, f"out[{t}]", EXACT)
-        for gate in "ifgo":
+        for gate in GATES["lstm"]:
             assert_close(cache[gate][t], step[gate], f"gate {gate} at t={t}", EXACT)
             assert_close(cache.steps[t].gates[gate], step.gates[gate], f"steps[{t}]", EXACT)
     assert_close(h_n, h, "h_n", EXACT)
@@ -64,7 +66,7 @@ def test_gru_sequence_equals_cell_loop() -> None:
         h, step = lnp.gru_cell(x[t], h, params)
         caches.append(step)
         assert_close(out[t], h, f"out[{t}]", EXACT)
-        for gate in "rzn":
+        for gate in GATES["gru"]:
             assert_close(cache[gate][t], step[gate], f"gate {gate} at t={t}", EXACT)
     assert_close(h_n, h, "h_n", EXACT)
 

@@ -12,10 +12,10 @@ import torch
 from numpy_test_helpers import TORCH_CELLS, TORCH_LAYERS, assert_close, random_sizes, tensor
 
 import lstmcourse.numpy as lnp
+from lstmcourse.conventions import PARAM_KEYS
 
 SEEDS = range(4)
 KINDS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", None), ("gru", None)]
-PARAM_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
 def _torch_module(table: dict, kind: str, nonlinearity: str | None, D: int, H: int, **kw):
@@ -129,8 +129,6 @@ def test_bidirectional_matches_torch(kind: str, nonlinearity: str | None, seed: 
     loss.backward()
 
     layer = {"rnn": lnp.rnn, "lstm": lnp.lstm, "gru": lnp.gru}[kind]
-    layer_backward = {"rnn": lnp.rnn_backward, "lstm": lnp.lstm_backward,
-                      "gru": lnp.gru_backward}[kind]
     kw = {"h0": h0}
     if kind == "lstm":
         kw["c0"] = c0
@@ -141,12 +139,11 @@ def test_bidirectional_matches_torch(kind: str, nonlinearity: str | None, seed: 
     if kind == "lstm":
         assert_close(state[0], hn_t, "h_n")
         assert_close(state[1], cn_t, "c_n")
-        dx, dh0, dc0, g_f, g_b = lnp.bidirectional_backward(
-            layer_backward, dout, cache, dh_n=dh_n, dc_n=dc_n)
+        dx, dh0, dc0, g_f, g_b = lnp.bidirectional_backward(dout, cache, dh_n=dh_n, dc_n=dc_n)
         assert_close(dc0, c0t.grad, "dc0")
     else:
         assert_close(state, hn_t, "h_n")
-        dx, dh0, g_f, g_b = lnp.bidirectional_backward(layer_backward, dout, cache, dh_n=dh_n)
+        dx, dh0, g_f, g_b = lnp.bidirectional_backward(dout, cache, dh_n=dh_n)
     assert_close(dx, xt.grad, "dx")
     assert_close(dh0, h0t.grad, "dh0")
     for key in PARAM_KEYS:

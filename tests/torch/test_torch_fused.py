@@ -62,7 +62,7 @@ def test_rnn_function_gradcheck(nonlinearity: str, reverse: bool) -> None:
 
 
 def test_saturated_gates_stay_finite_and_exact() -> None:
-    """tanh is computed as 2 sigmoid(2x) - 1 on the fast path: check it at |x| in the hundreds."""
+    """The LSTM's fast path computes tanh as 2 sigmoid(2x) - 1: check it at |x| in the hundreds."""
     torch.manual_seed(1)
     m = lt.LSTM(2, 3, dtype=torch.float64)
     x = torch.randn(6, 2, 2, dtype=torch.float64) * 300
@@ -91,8 +91,8 @@ def test_no_grad_forward_and_partial_requires_grad() -> None:
 
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("T", [1, 16, 37])
-def test_lstm_inference_path_equals_readable(T: int, reverse: bool) -> None:
-    """Without autograd the LSTM runs chunk by chunk (16 steps); lengths around a chunk."""
+def test_lstm_no_grad_forward_equals_readable(T: int, reverse: bool) -> None:
+    """Without autograd too, bidirectional, with given states, at a few lengths."""
     torch.manual_seed(T)
     m = lt.LSTM(3, 4, bidirectional=True, dtype=torch.float64)
     x = torch.randn(T, 2, 3, dtype=torch.float64)

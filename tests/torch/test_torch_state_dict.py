@@ -8,7 +8,19 @@ import pytest
 import torch
 from torch_helpers import CELLS, LAYERS
 
+from lstmcourse.conventions import PARAM_KEYS, gate_count, suffix
+
 D, H = 3, 4
+
+
+def test_conventions_spell_torch_nn_names() -> None:
+    """lstmcourse.conventions names torch.nn's parameters: PARAM_KEYS in order, suffix(), G."""
+    layer = torch.nn.GRU(D, H, num_layers=2, bidirectional=True)
+    expected = [key + suffix(layer, k, reverse) for k in range(2) for reverse in (False, True)
+                for key in PARAM_KEYS]
+    assert [name for name, _ in layer.named_parameters()] == expected
+    assert [name for name, _ in torch.nn.LSTMCell(D, H).named_parameters()] == list(PARAM_KEYS)
+    assert layer.weight_hh_l1_reverse.shape == (gate_count("gru") * H, H)
 
 
 def _build(table, mode, which, seed, **kw):
@@ -32,7 +44,7 @@ def test_layer_names_shapes_and_init_equal_torch(mode: str, bi: bool, bias: bool
     bound = 1 / math.sqrt(H)
     assert all(p.abs().max() <= bound for p in ours.parameters())
     if bi:
-        gates = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}[mode]
+        gates = gate_count(mode.split("_")[0])
         assert sd_o["weight_ih_l1_reverse"].shape == (gates * H, 2 * H)
 
 

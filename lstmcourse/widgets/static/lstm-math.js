@@ -2,9 +2,10 @@
  * lstm-math.js: the little math the widgets do in the browser.
  *
  * The truth is lstmcourse.numpy; every function here that a widget shows a number from is
- * compared with it to 1e-9 by tests/widgets/test_js_parity.py (run in Node).
+ * compared with it to 1e-9 by tests/widgets/test_widgets_js_parity.py (run in Node or Chromium).
  *
- * Conventions are the course's (PyTorch's): parameters {weight_ih (G*H, D), weight_hh (G*H, H),
+ * Conventions are the course's (PyTorch's), written once in lstmcourse/conventions.py and repeated
+ * here because a browser cannot import Python: parameters {weight_ih (G*H, D), weight_hh (G*H, H),
  * bias_ih (G*H), bias_hh (G*H)}, gate order LSTM i,f,g,o and GRU r,z,n. There is no batch axis:
  * x is a vector of length D, states are vectors of length H, a sequence xs is T vectors.
  * Matrices are arrays of rows.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstmcourse.conventions import PARAM_KEYS
+from lstmcourse.conventions import GATES, PARAM_KEYS
 from lstmcourse.grading import judges, mistakes
 from lstmcourse.grading.cases import cases, data
 from lstmcourse.grading.plan import Plan, check, student
@@ -25,7 +25,7 @@ CACHE_KEYS = ("x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "params")
 def documented_cache(x, h_prev, c_prev, params) -> dict:
     """The cache a correct ``lstm_cell`` returns in the documented format."""
     _, c, ref = _ref_lstm_cell(x, h_prev, c_prev, params)
-    return {"x": x, "h_prev": h_prev, "c_prev": c_prev, **{k: ref.gates[k] for k in "ifgo"},
+    return {"x": x, "h_prev": h_prev, "c_prev": c_prev, **{k: ref.gates[k] for k in GATES["lstm"]},
             "c": c, "params": params}
 
 

@@ -25,6 +25,7 @@ import dataclasses
 import torch
 from torch import nn
 
+from lstmcourse.conventions import GATES, PARAM_KEYS
 from lstmcourse.grading import rules
 from lstmcourse.grading.plan import Plan, check, student
 from lstmcourse.grading.record import adding_batch
@@ -36,7 +37,8 @@ from lstmcourse.grading.report import as_array, expect_close, expect_shape, unpa
 T_ADD, STEPS, BATCH, HIDDEN, LR, N_TEST = 10, 400, 64, 16, 0.02, 1000
 TARGET_MSE, CPU_BUDGET_S = 0.02, 10.0
 __doc__ = __doc__.format(**globals())
-PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+PARAMS = PARAM_KEYS
+LSTM_GATES = "".join(GATES["lstm"])  # "ifgo"
 
 # What this assignment forbids: torch's own recurrent code, reached as an attribute or imported
 # (``nn.LSTMCell``, ``torch._VF``, ``from torch.nn import LSTM``). The student's class is called
@@ -106,7 +108,7 @@ def _reference(state: dict) -> nn.LSTMCell:
 def _permuted(state: dict, order: str) -> nn.LSTMCell:
     """A torch cell that reads the weights' row blocks in ``order`` instead of i, f, g, o."""
     H = state["weight_ih"].shape[0] // 4
-    idx = torch.cat([torch.arange(H) + "ifgo".index(k) * H for k in order])
+    idx = torch.cat([torch.arange(H) + LSTM_GATES.index(k) * H for k in order])
     return _reference({n: w[torch.argsort(idx)] for n, w in state.items()})
 
 

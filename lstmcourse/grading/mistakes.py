@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmcourse.conventions import GATES
 from lstmcourse.numpy import lstm, lstm_cell, lstm_cell_backward, sigmoid
 
 Array = np.ndarray
+LSTM, GRU = ("".join(GATES[cell]) for cell in ("lstm", "gru"))  # "ifgo", "rzn"
 
 
 def _z(x: Array, h: Array, p: dict) -> Array:
@@ -82,8 +84,8 @@ def lstm_cell_variant(x: Array, h: Array, c: Array, p: dict, variant: str | None
         z = z - p["bias_hh"]
     blocks = _blocks(z, 4)
     order = variant[len("gate order "):len("gate order ") + 4] \
-        if variant and variant.startswith("gate order ") else "ifgo"
-    zi, zf, zg, zo = (blocks[order.index(k)] for k in "ifgo")
+        if variant and variant.startswith("gate order ") else LSTM
+    zi, zf, zg, zo = (blocks[order.index(k)] for k in LSTM)
     gate = np.tanh if variant == "tanh for the gates i, f, o instead of sigmoid" else sigmoid
 
     def one(name: str):  # tanh on just one gate is a common slip too
@@ -135,7 +137,7 @@ def lstm_cell_backward_variant(dh: Array, dc: Array, x: Array, h_prev: Array, c_
                                p: dict, variant: str | None = None) -> dict[str, Array]:
     """dx, dh_prev, dc_prev and grads of one LSTM step, right (``None``) or with one mistake."""
     _, _, cache = lstm_cell(x, h_prev, c_prev, p)
-    i, f, g, o = (cache[k] for k in "ifgo")
+    i, f, g, o = (cache[k] for k in LSTM)
     tc = np.tanh(f * c_prev + i * g)
     do = dh * tc
     if variant == LSTM_BACKWARD_MISTAKES[0]:
@@ -149,7 +151,7 @@ def lstm_cell_backward_variant(dh: Array, dc: Array, x: Array, h_prev: Array, c_
         dct = dc + dh * o * (1 - tc * tc)
     parts = {"i": dct * g * i * (1 - i), "f": dct * c_prev * f * (1 - f),
              "g": dct * i * (1 - g * g), "o": do * o * (1 - o)}
-    order = "ifog" if variant == LSTM_BACKWARD_MISTAKES[2] else "ifgo"
+    order = "ifog" if variant == LSTM_BACKWARD_MISTAKES[2] else LSTM
     dz = np.concatenate([parts[k] for k in order], axis=1)
     return {"dx": dz @ p["weight_ih"], "dh_prev": dz @ p["weight_hh"], "dc_prev": dct * f,
             "weight_ih": dz.T @ x, "weight_hh": dz.T @ h_prev,
@@ -254,8 +256,8 @@ def gru_cell_variant(x: Array, h: Array, p: dict, variant: str | None = None) ->
     gh = h @ p["weight_hh"].T + p["bias_hh"]
     if variant == "leaving out bias_hh (one bias only)":
         gh = gh - p["bias_hh"]
-    order = "zrn" if variant == GRU_MISTAKES[2] else "rzn"
-    pos = {k: order.index(k) for k in "rzn"}
+    order = "zrn" if variant == GRU_MISTAKES[2] else GRU
+    pos = {k: order.index(k) for k in GRU}
 
     def blk(a: Array, k: str) -> Array:
         return a[:, pos[k] * H:(pos[k] + 1) * H]

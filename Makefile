@@ -10,6 +10,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: book test venv chromium sandbox lint bench clean
+.PHONY: sources release collect autograde grade return formgrader
 
 venv: $(STAMP)
 
@@ -47,3 +48,48 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# ---- Course staff: nbgrader on the course in assignments/ (book appendix, "For instructors").
+# A names the assignment: make release A=a2_lstm_cell. Every target runs from the repository root.
+NBGRADER := $(BIN)/nbgrader
+need-A = @test -n "$(A)" || { echo "usage: make $@ A=<assignment>, e.g. A=a2_lstm_cell"; exit 2; }
+
+# The source notebooks in their committed form (no outputs, nbgrader cells' ids = grade ids).
+sources: $(STAMP)
+	$(BIN)/python -m lstmcourse.grading --course assignments tidy
+
+# source/A -> release/A (solutions and hidden tests cut) -> the exchange, for students to fetch.
+release: $(STAMP)
+	$(need-A)
+	$(NBGRADER) generate_assignment $(A) --force
+	$(NBGRADER) release_assignment $(A)
+
+# The exchange's submissions of A -> submitted/<student>/A.
+collect: $(STAMP)
+	$(need-A)
+	$(NBGRADER) collect $(A)
+
+# One worker's share of a big class: the submissions of A whose student ids match the glob
+# STUDENTS, e.g. STUDENTS='[a-h]*'. Start several at once, then `make grade` (which skips them).
+autograde: $(STAMP) sandbox
+	$(need-A)
+	$(NBGRADER) autograde $(A) --student '$(or $(STUDENTS),*)'
+
+# Autograde the submissions of A not graded yet (each in its sandbox), write every student's
+# feedback (again, so that grades given by hand show), and export all grades to grades.csv. A
+# submission nbgrader cannot grade at all does not stop the rest; the target fails at the end.
+grade: $(STAMP) sandbox
+	$(need-A)
+	status=0; $(NBGRADER) autograde $(A) || status=$$?; \
+	rm -rf assignments/feedback/*/$(A) && \
+	$(NBGRADER) generate_feedback $(A) && \
+	$(NBGRADER) export --to assignments/grades.csv && exit $$status
+
+# The feedback of A -> the exchange, where students fetch it.
+return: $(STAMP)
+	$(need-A)
+	$(NBGRADER) release_feedback $(A)
+
+# JupyterLab on the course: Nbgrader -> Formgrader to grade written answers by hand.
+formgrader: $(STAMP)
+	$(BIN)/jupyter lab

@@ -31,11 +31,22 @@ __all__ = ["seed_everything", "accuracy", "evaluate", "fit", "FitResult", "resol
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def seed_everything(seed: int, threads: int | None = 1) -> None:
-    """Seed Python, NumPy and torch; fix torch's CPU thread count (``None`` leaves it).
+def seed_everything(seed: int, threads: int | None = None) -> None:
+    """Seed Python, NumPy and torch; set torch's CPU thread count when ``threads`` is given.
 
-    One thread makes CPU runs repeatable to the bit on a given machine and is as fast as
-    two for the small models used here.
+    What this makes repeatable, and what not (measured on the course's models, issue 10):
+
+    - on one machine a run is repeatable to the bit, and measured so with 1 or 2 torch threads
+      alike (the tensors are too small for torch and MKL to split a sum between threads; MKL
+      does not promise that for larger ones);
+    - on another CPU it is not: torch, MKL and OpenBLAS pick kernels for the instruction set
+      (SSE, AVX2, AVX-512), and their last bits differ. A training run is chaotic enough that
+      this can move the moment a model escapes a plateau, so one seed may learn a task on one
+      CPU and not on another. Training in float64 does not cure it (measured: the same seeds
+      still diverge). Results that must hold on every machine are therefore summarised over
+      seeds (medians), never taken from one model.
+    - ``torch.use_deterministic_algorithms`` would not help: it only swaps CUDA kernels, and
+      CPU kernels are already deterministic for a given instruction set.
     """
     random.seed(seed)
     np.random.seed(seed % 2**32)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+import torch
+
 from . import EXPERIMENTS, RESULTS_DIR, run_experiment
 from .models import BACKENDS, backend, set_backend
 
@@ -26,8 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
     parser.add_argument("--backend", choices=BACKENDS, default=backend(),
                         help="which package provides the recurrent layers")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch CPU threads (default 1: faster than 2 for these small models; "
+                             "1 and 2 train the same models to the bit where measured)")
     args = parser.parse_args(argv)
     set_backend(args.backend)
+    torch.set_num_threads(args.threads)
     names = list(EXPERIMENTS) if args.name == "all" else [args.name]
     for name in names:
         res = run_experiment(name, "small" if args.small else "full", out_dir=args.out,

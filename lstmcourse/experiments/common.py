@@ -40,18 +40,28 @@ def stable_seed(*key: object) -> int:
 
 
 def machine() -> dict:
-    """Where a result was made: torch version, backend, CPU and thread count."""
+    """Where a result was made: torch version, backend, CPU, torch's kernels, thread count.
+
+    ``kernels`` is the instruction set torch's CPU kernels use ("AVX512", "AVX2", "DEFAULT",
+    ...): trained models can differ between them (see :func:`lstmcourse.train.seed_everything`).
+    """
     return {"torch": torch.__version__, "backend": backend(), "threads": torch.get_num_threads(),
             "processor": platform.processor() or platform.machine(),
+            "kernels": torch.backends.cpu.get_cpu_capability(),
             "python": platform.python_version()}
 
 
 def save_results(name: str, results: dict, out_dir: Path | str = RESULTS_DIR) -> Path:
-    """Write ``results`` as ``<name>.json`` and its ``rows`` as ``<name>.csv``."""
+    """Write ``results`` as ``<name>.json`` and its ``rows`` as ``<name>.csv``.
+
+    Refuses (ValueError) results that hold inf or NaN: a stored number must be a number. A
+    quantity that can be undefined (a median over no models) is stored as ``None`` (null).
+    """
+    text = json.dumps(results, indent=1, sort_keys=False, allow_nan=False) + "\n"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.json"
-    path.write_text(json.dumps(results, indent=1, sort_keys=False) + "\n")
+    path.write_text(text)
     rows = results.get("rows", [])
     if rows:
         fields = list(dict.fromkeys(k for row in rows for k in row))
@@ -94,7 +104,7 @@ def agreement_model(kind: str, distance: int, seed: int) -> SequenceClassifier:
                               vocab_size=len(tasks.AGREEMENT_VOCAB), embed_size=AGREEMENT["embed"])
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=128)   # the full run of every experiment trains 66 agreement models
 def train_agreement(kind: str, distance: int, seed: int, device: str = "cpu") -> AgreementRun:
     """Train ``kind`` on agreement, testing at exactly ``distance`` distractors.
 

@@ -17,6 +17,10 @@ Modules:
 - ``record``: the only grading code that runs beside student code: calls, and plain-data records.
 - ``sandbox`` and ``runner``: bubblewrap around one notebook's execution.
 - ``autograde``: the nbgrader preprocessor that plans, runs the sandbox and judges.
+- ``sanitize``: nbgrader's OverwriteCells and ClearHiddenTests, without their false alarms.
+- ``course``: the assignments as data (sources, descriptions for the book, the student
+  version) and a notebook graded by the autograder's pipeline outside nbgrader's gradebook,
+  for ``python -m lstmcourse.grading check`` (``__main__``), a learner's own grader.
 - ``given``: the functions a notebook gives its students, cut out for the sandbox.
 - ``rules``: what an assignment forbids (the course package; torch's LSTM in assignment 5).
 - ``report``: comparison of one output with the reference and with mistaken variants.

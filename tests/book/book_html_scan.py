@@ -56,6 +56,7 @@ class Page:
     classes: set[str] = field(default_factory=set)
     links: list[str] = field(default_factory=list)  # <a href>
     text: str = ""
+    prose: str = ""  # the text outside <pre> and <code>: what a page says, not its code
 
 
 class _Collector(HTMLParser):
@@ -65,6 +66,8 @@ class _Collector(HTMLParser):
         self._in: str | None = None
         self._buffer: list[str] = []
         self._text: list[str] = []
+        self._prose: list[str] = []
+        self._code_depth = 0  # inside how many <pre>/<code> elements
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
@@ -83,8 +86,12 @@ class _Collector(HTMLParser):
             self.page.inline_css.append(a["style"])
         if tag in ("script", "style"):
             self._in, self._buffer = tag, []
+        if tag in ("pre", "code"):
+            self._code_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("pre", "code"):
+            self._code_depth = max(0, self._code_depth - 1)
         if tag == self._in:
             body = "".join(self._buffer)
             (self.page.inline_scripts if tag == "script" else self.page.inline_css).append(body)
@@ -95,10 +102,13 @@ class _Collector(HTMLParser):
             self._buffer.append(data)
         else:
             self._text.append(data)
+            if not self._code_depth:
+                self._prose.append(data)
 
     def close(self) -> None:
         super().close()
         self.page.text = html.unescape(re.sub(r"\s+", " ", " ".join(self._text)))
+        self.page.prose = html.unescape(re.sub(r"\s+", " ", " ".join(self._prose)))
 
 
 def parse_page(path: Path) -> Page:
@@ -107,6 +117,15 @@ def parse_page(path: Path) -> Page:
     collector.feed(path.read_text(encoding="utf-8"))
     collector.close()
     return page
+
+
+# "inf" or "nan" standing where a number stands: 10^inf, -inf, NaN %, "infinity" (not "info").
+NOT_A_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:inf(?:inity)?|nan)(?![\w])", re.IGNORECASE)
+
+
+def non_numbers(text: str) -> list[str]:
+    """Every inf or NaN in ``text``, with some context, e.g. ``['loses 10^inf orders']``."""
+    return [text[max(0, m.start() - 30):m.end() + 10] for m in NOT_A_NUMBER.finditer(text)]
 
 
 def css_references(css: str) -> list[str]:

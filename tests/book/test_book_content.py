@@ -3,15 +3,22 @@
 Numbers are recomputed here from their definitions (closed forms, or the same quantity by another
 route than the chapter's code), formatted the way the page formats them, and looked up in the
 page's text. So a page that shows a stale, mistyped or wrongly computed number fails.
+
+Comparing formatted strings is exact only if no machine can round differently. Measured: the
+recomputations agree with the pages' routes, and between OpenBLAS's AVX-512 and SSE (Nehalem)
+kernels, to about 1e-15 relative; every number printed lies at least 2.4e-4 (relative) from a
+rounding boundary of its format (the closest: chapter 2's forget gate, 0.66134 printed as
+0.661), eleven orders of magnitude more. None of them depends on training.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
-from book_html_scan import Page
+from book_html_scan import Page, non_numbers, parse_page
 
 from lstmcourse.numpy import (
     gru_param_count,
@@ -146,3 +153,20 @@ def test_bibliography_has_the_six_references(chapter_pages: dict[str, Page]) -> 
                    "Bidirectional Recurrent Neural Networks", "difficulty of training")
     html = page.path.read_text(encoding="utf-8")
     assert html.count('role="doc-biblioentry"') == 6
+
+
+def test_no_page_shows_inf_or_nan_as_a_number(chapter_pages: dict[str, Page]) -> None:
+    # Issue 10: an underflow made a stored result inf, and a page would have printed "10^inf".
+    # Code blocks may name inf; the prose and the cells' outputs may not. The API reference is
+    # left out: its signatures show defaults such as float("-inf"), which are code.
+    found = {name: non_numbers(page.prose) for name, page in chapter_pages.items()
+             if name != "book/appendix/api"}
+    assert not {name: hits for name, hits in found.items() if hits}
+
+
+def test_non_numbers_are_found_in_prose_but_not_in_code(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<p>the RNN loses 10^inf orders; accuracy NaN %; info, infinite, "
+                    "\\(\\infty\\)</p><pre>x = inf</pre><p>see <code>nan</code></p>")
+    hits = non_numbers(parse_page(page).prose)
+    assert len(hits) == 2 and "10^inf" in hits[0] and "NaN" in hits[1]

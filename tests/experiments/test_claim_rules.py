@@ -19,10 +19,11 @@ def test_distance_rule(lstm, rnn, verdict):
     assert claims.rnn_vs_lstm_distance(distance(lstm, rnn)).verdict == verdict
 
 
-def gradients(rnn_t: float, rnn_u: float, lstm: float) -> dict:
+def gradients(rnn_t: float | None, rnn_u: float, lstm: float | None) -> dict:
     s = {"rnn": {"trained": rnn_t, "untrained": rnn_u}, "lstm": {"trained": lstm},
          "gru": {"trained": 0.5}}
-    return {"summary": {k: {m: {"log10_ratio_subject": v} for m, v in d.items()}
+    return {"summary": {k: {m: {"log10_ratio_subject": v, "models": 0 if v is None else 4,
+                                "seeds": 10} for m, v in d.items()}
                         for k, d in s.items()}}
 
 
@@ -35,9 +36,19 @@ def test_gradient_rules():
     assert claims.lstm_gradients_survive(gradients(6, 12, 4)).verdict == FAILS
 
 
+def test_gradient_rules_when_no_trained_model_learned():
+    # a median over no models is None: that half of the claim cannot hold, and says why
+    v = claims.rnn_gradients_vanish(gradients(None, 12, 4))
+    assert v.verdict == PARTLY and "no model learned the task" in v.evidence
+    assert "0 of 10" in v.evidence
+    assert claims.lstm_gradients_survive(gradients(20, 12, None)).verdict == FAILS
+    assert claims.lstm_gradients_survive(gradients(None, 12, 4)).verdict == FAILS
+    assert claims.lstm_gradients_survive(gradients(None, 12, 0.5)).verdict == HOLDS
+
+
 def gates(*shares: float) -> dict:
-    s = {f"m{i}": {"near_0_or_1": v, "trained": True} for i, v in enumerate(shares)}
-    s["init"] = {"near_0_or_1": 0.99, "trained": False}       # untrained models do not count
+    s = {f"m{i}": {"near_0_or_1": v, "trained": True, "models": 3} for i, v in enumerate(shares)}
+    s["init"] = {"near_0_or_1": 0.99, "trained": False, "models": 3}   # untrained: not counted
     return {"summary": s}
 
 
@@ -45,6 +56,8 @@ def test_gate_rule():
     assert claims.gates_binary(gates(0.85, 0.9)).verdict == HOLDS
     assert claims.gates_binary(gates(0.85, 0.3)).verdict == PARTLY
     assert claims.gates_binary(gates(0.2, 0.3)).verdict == FAILS
+    v = claims.gates_binary(gates())
+    assert v.verdict == FAILS and v.evidence == "no trained model learned its task"
 
 
 def test_negation_rule():
@@ -73,6 +86,9 @@ def test_gru_rules():
     assert claims.gru_same_accuracy(r(mean=0.03, sem=0.02)).verdict == HOLDS
     assert claims.gru_same_accuracy(r(mean=0.08, sem=0.01)).verdict == PARTLY
     assert claims.gru_same_accuracy(r(mean=-0.3, sem=0.01)).verdict == FAILS
+    # one pair has no standard error (None, never NaN): then only the 0.02 band counts
+    assert claims.gru_same_accuracy(r(mean=0.01, sem=None)).verdict == HOLDS
+    assert claims.gru_same_accuracy(r(mean=0.05, sem=None)).verdict == PARTLY
 
 
 def test_bidirectional_rule():

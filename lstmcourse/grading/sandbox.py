@@ -111,10 +111,13 @@ def command(folder: Path, argv: list[str], limits: Limits) -> list[str]:
            "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "JUPYTER_PLATFORM_DIRS": "1"}
     args = [bwrap(), "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534",
             "--gid", "65534", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--hostname", "sandbox", *_system_binds(),
+            "--hostname", "sandbox",
+            # The private /tmp comes before the read-only binds: Python or the virtualenv may
+            # live under the host's /tmp (a clone in /tmp, say), and a later tmpfs would hide it.
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(limits.tmp_bytes), "--tmpfs", "/dev/shm",
             "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+            *_system_binds(),
             "--bind", str(folder), INSIDE,
             # The root and /dev are tmpfs too (memory, unbounded): read-only once set up.
             "--remount-ro", "/dev", "--remount-ro", "/",

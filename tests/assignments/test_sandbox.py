@@ -147,3 +147,12 @@ while True:                        # 8 MiB files, without end
     k += 1""", limits)
     assert "stopped: disk limit" in result.log and time.perf_counter() - start < 30
     assert sum(p.stat().st_size for p in tmp_path.iterdir()) < 512 << 20
+
+
+def test_a_python_under_tmp_stays_visible():
+    # CI may clone the course (and its virtualenv) under /tmp: the sandbox's private /tmp must be
+    # mounted before the read-only binds, or it hides them.
+    args = sandbox.command(Path("/x"), ["true"], LIMITS)
+    tmpfs = args.index("/tmp", args.index("--tmpfs", args.index("/dev/shm")))
+    binds = [k for k, a in enumerate(args) if a in ("--ro-bind", "--bind", "--ro-bind-try")]
+    assert binds and min(binds) > tmpfs

@@ -271,8 +271,6 @@ def check(name: str, given: Callable[[], dict] | None = None) -> Callable:
 
         run.__name__ = run.__qualname__ = make.__name__
         run.__doc__ = make.__doc__
-        run.plan = make
-        run.check_name = name
         return run
 
     return wrap

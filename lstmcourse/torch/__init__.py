@@ -1,16 +1,19 @@
 """Drop-in replacements for torch.nn's recurrent modules, written from the equations.
 
 ``from lstmcourse.torch import LSTM`` gives a module with torch.nn.LSTM's constructor, parameter
-names and shapes, initialisation, ``forward`` signature and return values; its ``state_dict``
-loads into ``torch.nn.LSTM`` and back. Nothing calls torch's own recurrent kernels.
+names and shapes, initialisation, ``forward`` signature and return values (packed sequences and
+``proj_size`` included); its ``state_dict`` loads into ``torch.nn.LSTM`` and back, and its repr
+and error types are torch.nn's. Nothing calls torch's own recurrent kernels.
 
 - :mod:`.cells`: one step of each network, line by line from the book's equations, and the
-  cell modules :class:`RNNCell`, :class:`LSTMCell`, :class:`GRUCell`.
-- :mod:`.layers`: :class:`RNN`, :class:`LSTM`, :class:`GRU` (layers stacked, bidirectional,
-  dropout between layers). ``impl="readable"`` loops over the step functions;
-  ``impl="fused"`` (default) uses :mod:`.fused`.
+  cell modules :class:`~.cells.RNNCell`, :class:`~.cells.LSTMCell`, :class:`~.cells.GRUCell`.
+- :mod:`.layers`: :class:`~.layers.RNN`, :class:`~.layers.LSTM`, :class:`~.layers.GRU` (layers
+  stacked, bidirectional, dropout between layers, PackedSequence input, LSTM projections).
+  ``impl="readable"`` loops over the step functions; ``impl="fused"`` (default) uses :mod:`.fused`.
 - :mod:`.fused`: the fast path, one matmul for all input projections, one per step for the
   recurrence, and a hand-written backward through time; tested equal to the readable path.
+- :mod:`.inference`: the LSTM forward under ``torch.no_grad()``, which keeps nothing for a
+  backward.
 - :mod:`.convert`: weights to and from ``lstmcourse.numpy`` params dicts.
 """
 

@@ -29,7 +29,7 @@ import torch
 from torch import Tensor, nn
 
 from ..conventions import gate_count
-from ._checks import ShapeError, check_dtype, check_rank
+from ._checks import ShapeError, StateTypeError, check_dtype, check_rank, kind_of
 
 __all__ = ["rnn_step", "lstm_step", "gru_step", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -140,8 +140,10 @@ class _CellBase(nn.Module):
     ) -> None:
         super().__init__()
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+            if not isinstance(value, int):
+                raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
+            if value <= 0:  # torch.nn builds empty weights here; we refuse (see the docstrings)
+                raise ValueError(f"{name} must be greater than zero, got {value}")
         if not isinstance(bias, bool):
             raise TypeError(f"bias should be of type bool, got: {type(bias).__name__}")
         self.input_size = input_size
@@ -168,10 +170,8 @@ class _CellBase(nn.Module):
             nn.init.uniform_(weight, -bound, bound)
 
     def extra_repr(self) -> str:
-        s = f"{self.input_size}, {self.hidden_size}"
-        if not self.bias:
-            s += ", bias=False"
-        return s
+        # What torch.nn prints, so reprs compare equal.
+        return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
 
     def _prepare(self, x: Tensor, states: tuple[Tensor | None, ...]) -> tuple[Tensor, list, bool]:
         """Check ranks and sizes; add a batch dimension to unbatched input; default zero states."""
@@ -191,6 +191,8 @@ class _CellBase(nn.Module):
         for name, s in zip(names, states, strict=True):
             if s is None:
                 s = torch.zeros(x.size(0), self.hidden_size, dtype=x.dtype, device=x.device)
+            elif not isinstance(s, Tensor):
+                raise StateTypeError(f"{who}: {name} must be a tensor, got {kind_of(s)}")
             else:
                 check_rank(name, who, s, (1, 2))
                 if (s.dim() == 2) != batched:
@@ -211,24 +213,52 @@ class _CellBase(nn.Module):
 
 
 class RNNCell(_CellBase):
-    r"""An Elman RNN cell, a drop-in for ``torch.nn.RNNCell``.
+    r"""An Elman RNN cell, a drop-in for ``torch.nn.RNNCell``: one step of :class:`~.layers.RNN`.
 
-    .. math:: h' = \phi(W_{ih} x + b_{ih} + W_{hh} h + b_{hh}),
-              \quad \phi \in \{\tanh, \mathrm{ReLU}\}
+    .. math::
+        h' = \phi(W_{ih} x + b_{ih} + W_{hh} h + b_{hh}), \qquad \phi = \tanh \text{ or }
+        \mathrm{ReLU}
+
+    computed by :func:`rnn_step`.
 
     Args:
-        input_size: D, features of the input.
-        hidden_size: H, features of the hidden state.
-        bias: when False, ``bias_ih`` and ``bias_hh`` are not used. Default True.
-        nonlinearity: ``"tanh"`` (default) or ``"relu"``.
-        device, dtype: where and in what precision to create the parameters.
+        input_size: D, the number of features of x.
+        hidden_size: H, the number of features of h.
+        bias: if False, the cell has no ``bias_ih`` and ``bias_hh``. Default: True.
+        nonlinearity: :math:`\phi`, ``"tanh"`` or ``"relu"``. Default: ``"tanh"``.
+        device: where to create the parameters. Default: torch's default device.
+        dtype: the parameters' dtype. Default: torch's default dtype.
 
-    Inputs: ``input`` (B, D) or unbatched (D,); ``hx`` (B, H) or (H,), zeros when omitted.
+    Inputs: ``input, hx``
 
-    Output: ``h'`` with the shape of ``hx``.
+    - **input**: (B, D), or unbatched (D,).
+    - **hx**: h, (B, H) or unbatched (H,); zeros when omitted.
 
-    Parameters: ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih`` (H,), ``bias_hh`` (H,),
-    all drawn from U(-1/sqrt(H), 1/sqrt(H)).
+    Returns:
+        **h'** (B, H), or (H,) for unbatched input: the next hidden state.
+
+    Attributes:
+        weight_ih: (H, D), :math:`W_{ih}`.
+        weight_hh: (H, H), :math:`W_{hh}`.
+        bias_ih: (H,), :math:`b_{ih}`.
+        bias_hh: (H,), :math:`b_{hh}`.
+
+    All are drawn from :math:`\mathcal{U}(-1/\sqrt{H}, 1/\sqrt{H})` as in torch.nn.
+
+    Note:
+        Intended differences from ``torch.nn.RNNCell``: ``input_size`` or ``hidden_size`` of 0
+        and a non-bool ``bias`` are refused (torch.nn builds a cell with empty weights, or
+        reads ``bias`` as a truth value); ``hx`` that is not a tensor raises
+        :class:`~lstmcourse.torch._checks.StateTypeError`, a subclass of the error torch.nn
+        raises there.
+
+    Example:
+        >>> cell = RNNCell(10, 20, nonlinearity="relu")
+        >>> h = torch.zeros(3, 20)
+        >>> for x in torch.randn(6, 3, 10):  # six steps of a batch of three
+        ...     h = cell(x, h)
+        >>> h.shape
+        torch.Size([3, 20])
     """
 
     _cell = "rnn"
@@ -248,8 +278,8 @@ class RNNCell(_CellBase):
         self.nonlinearity = nonlinearity
 
     def extra_repr(self) -> str:
-        s = super().extra_repr()
-        return s if self.nonlinearity == "tanh" else s + f", nonlinearity={self.nonlinearity!r}"
+        s = super().extra_repr()  # torch.nn shows the nonlinearity unquoted
+        return s if self.nonlinearity == "tanh" else s + f", nonlinearity={self.nonlinearity}"
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, (h,), batched = self._prepare(input, (hx,))
@@ -260,21 +290,57 @@ class RNNCell(_CellBase):
 
 
 class LSTMCell(_CellBase):
-    r"""An LSTM cell, a drop-in for ``torch.nn.LSTMCell``; the equations are in :func:`lstm_step`.
+    r"""An LSTM cell, a drop-in for ``torch.nn.LSTMCell``: one step of :class:`~.layers.LSTM`.
+
+    .. math::
+        \begin{aligned}
+        i &= \sigma(W_{ii} x + b_{ii} + W_{hi} h + b_{hi}) \\
+        f &= \sigma(W_{if} x + b_{if} + W_{hf} h + b_{hf}) \\
+        g &= \tanh(W_{ig} x + b_{ig} + W_{hg} h + b_{hg}) \\
+        o &= \sigma(W_{io} x + b_{io} + W_{ho} h + b_{ho}) \\
+        c' &= f \odot c + i \odot g \\
+        h' &= o \odot \tanh(c')
+        \end{aligned}
+
+    computed by :func:`lstm_step` (gate order i, f, g, o).
 
     Args:
-        input_size: D, features of the input.
-        hidden_size: H, features of the hidden and cell states.
-        bias: when False, ``bias_ih`` and ``bias_hh`` are not used. Default True.
-        device, dtype: where and in what precision to create the parameters.
+        input_size: D, the number of features of x.
+        hidden_size: H, the number of features of h and c.
+        bias: if False, the cell has no ``bias_ih`` and ``bias_hh``. Default: True.
+        device: where to create the parameters. Default: torch's default device.
+        dtype: the parameters' dtype. Default: torch's default dtype.
 
-    Inputs: ``input`` (B, D) or unbatched (D,); ``hx`` a pair ``(h, c)``, each (B, H) or (H,),
-    zeros when omitted.
+    Inputs: ``input, (h, c)``
 
-    Outputs: ``(h', c')``, each with the shape of ``h``.
+    - **input**: (B, D), or unbatched (D,).
+    - **(h, c)**: the hidden and cell states, each (B, H) or unbatched (H,); zeros when the pair
+      is omitted.
 
-    Parameters: ``weight_ih`` (4H, D) = [W_ii | W_if | W_ig | W_io] stacked by rows,
-    ``weight_hh`` (4H, H), ``bias_ih`` (4H,), ``bias_hh`` (4H,), all from U(-1/sqrt(H), 1/sqrt(H)).
+    Returns:
+        ``(h', c')``, each (B, H), or (H,) for unbatched input: the next states.
+
+    Attributes:
+        weight_ih: (4H, D), :math:`W_{ii}, W_{if}, W_{ig}, W_{io}` stacked by rows.
+        weight_hh: (4H, H), :math:`W_{hi}, W_{hf}, W_{hg}, W_{ho}`.
+        bias_ih: (4H,).
+        bias_hh: (4H,).
+
+    All are drawn from :math:`\mathcal{U}(-1/\sqrt{H}, 1/\sqrt{H})` as in torch.nn.
+
+    Note:
+        Intended differences from ``torch.nn.LSTMCell``: ``input_size`` or ``hidden_size`` of
+        0 and a non-bool ``bias`` are refused; ``hx`` that is not a pair of tensors raises
+        :class:`~lstmcourse.torch._checks.StateTypeError`, a subclass of each error torch.nn
+        may raise there.
+
+    Example:
+        >>> cell = LSTMCell(10, 20)
+        >>> h, c = torch.zeros(3, 20), torch.zeros(3, 20)
+        >>> for x in torch.randn(6, 3, 10):  # six steps of a batch of three
+        ...     h, c = cell(x, (h, c))
+        >>> h.shape, c.shape
+        (torch.Size([3, 20]), torch.Size([3, 20]))
     """
 
     _cell = "lstm"
@@ -282,28 +348,71 @@ class LSTMCell(_CellBase):
     def forward(
         self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
     ) -> tuple[Tensor, Tensor]:
-        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-            raise TypeError(f"LSTMCell: hx must be a pair (h, c) of tensors, got {type(hx)}")
+        if hx is not None:  # in torch.nn's order: each element's kind and rank, then the count
+            wrong = StateTypeError(
+                f"LSTMCell: hx must be a pair (h, c) of tensors, got {kind_of(hx)}"
+            )
+            if not isinstance(hx, (tuple, list)):
+                raise wrong
+            for idx, s in enumerate(hx):
+                if not isinstance(s, Tensor):
+                    raise wrong
+                check_rank(f"hx[{idx}]", "LSTMCell", s, (1, 2))
+            if len(hx) != 2:
+                raise wrong
         x, (h, c), batched = self._prepare(input, (None, None) if hx is None else tuple(hx))
         h, c = lstm_step(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
 class GRUCell(_CellBase):
-    r"""A GRU cell, a drop-in for ``torch.nn.GRUCell``; the equations are in :func:`gru_step`.
+    r"""A GRU cell, exactly torch.nn's variant, a drop-in for ``torch.nn.GRUCell``: one step of
+    :class:`~.layers.GRU`.
+
+    .. math::
+        \begin{aligned}
+        r &= \sigma(W_{ir} x + b_{ir} + W_{hr} h + b_{hr}) \\
+        z &= \sigma(W_{iz} x + b_{iz} + W_{hz} h + b_{hz}) \\
+        n &= \tanh(W_{in} x + b_{in} + r \odot (W_{hn} h + b_{hn})) \\
+        h' &= (1 - z) \odot n + z \odot h
+        \end{aligned}
+
+    computed by :func:`gru_step` (gate order r, z, n).
 
     Args:
-        input_size: D, features of the input.
-        hidden_size: H, features of the hidden state.
-        bias: when False, ``bias_ih`` and ``bias_hh`` are not used. Default True.
-        device, dtype: where and in what precision to create the parameters.
+        input_size: D, the number of features of x.
+        hidden_size: H, the number of features of h.
+        bias: if False, the cell has no ``bias_ih`` and ``bias_hh``. Default: True.
+        device: where to create the parameters. Default: torch's default device.
+        dtype: the parameters' dtype. Default: torch's default dtype.
 
-    Inputs: ``input`` (B, D) or unbatched (D,); ``hx`` (B, H) or (H,), zeros when omitted.
+    Inputs: ``input, hx``
 
-    Output: ``h'`` with the shape of ``hx``.
+    - **input**: (B, D), or unbatched (D,).
+    - **hx**: h, (B, H) or unbatched (H,); zeros when omitted.
 
-    Parameters: ``weight_ih`` (3H, D) = [W_ir | W_iz | W_in] stacked by rows, ``weight_hh``
-    (3H, H), ``bias_ih`` (3H,), ``bias_hh`` (3H,), all from U(-1/sqrt(H), 1/sqrt(H)).
+    Returns:
+        **h'** (B, H), or (H,) for unbatched input: the next hidden state.
+
+    Attributes:
+        weight_ih: (3H, D), :math:`W_{ir}, W_{iz}, W_{in}` stacked by rows.
+        weight_hh: (3H, H), :math:`W_{hr}, W_{hz}, W_{hn}`.
+        bias_ih: (3H,).
+        bias_hh: (3H,).
+
+    All are drawn from :math:`\mathcal{U}(-1/\sqrt{H}, 1/\sqrt{H})` as in torch.nn.
+
+    Note:
+        Intended differences from ``torch.nn.GRUCell``: ``input_size`` or ``hidden_size`` of 0
+        and a non-bool ``bias`` are refused; ``hx`` that is not a tensor raises
+        :class:`~lstmcourse.torch._checks.StateTypeError`, a subclass of the error torch.nn
+        raises there.
+
+    Example:
+        >>> cell = GRUCell(10, 20)
+        >>> h = cell(torch.randn(3, 10))  # h starts at zeros
+        >>> h.shape
+        torch.Size([3, 20])
     """
 
     _cell = "gru"

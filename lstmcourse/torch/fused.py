@@ -37,16 +37,27 @@ Shape legend: T steps, B batch, D input features, H hidden size, G gates (RNN 1,
 recurrence from t = T-1 down to 0 (the backward half of a bidirectional layer) and still returns
 ``out`` in the input's time order.
 
-The functions are device- and dtype-agnostic: every buffer is created like ``x``. The
-hand-written backward is not itself differentiable (no double backward, e.g. for gradient
-penalties); the readable path (``impl="readable"``) is, through autograd.
+The functions are device- and dtype-agnostic: every buffer is created like ``x``. They also
+compose like torch.nn's layers (see the entry points at the end of this file):
+
+- double backward (``create_graph=True``, e.g. gradient penalties): the hand-written backward
+  then recomputes the forward with the readable step functions and lets autograd differentiate
+  that (:func:`_recomputed_backward`); a plain ``backward()`` keeps the fast code;
+- ``torch.func`` (``grad``, ``jacrev``, ``vmap``) runs the readable step loop;
+- autocast and float16/bfloat16 follow torch.nn's dtypes, computing in float32 inside;
+- under ``torch.no_grad()`` the LSTM runs :mod:`.inference`, which keeps nothing for a backward;
+- ``torch.compile`` calls the time loop eagerly instead of unrolling it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import Tensor
-from torch.autograd.function import once_differentiable
+
+from .cells import gru_step, lstm_step, rnn_step
+from .inference import lstm_inference
 
 __all__ = ["rnn_sequence", "lstm_sequence", "gru_sequence"]
 
@@ -109,6 +120,91 @@ def _doubled(w: Tensor, lo: int, hi: int) -> Tensor:
     return w2
 
 
+def _step_loop(
+    step: Callable, x: Tensor, states: list[Tensor], params: list, reverse: bool, kw: dict
+) -> tuple[Tensor, list[Tensor]]:
+    """The specification: ``step`` (a function of :mod:`.cells`) over time, through autograd.
+
+    Returns ``out`` (T, B, H) and the final states. The fast path falls back to it where autograd
+    has to see every operation: a backward that must itself be differentiable, and torch.func.
+    """
+    out: list[Tensor | None] = [None] * x.size(0)
+    for t in _steps(x.size(0), reverse):
+        new = step(x[t], *states, *params, **kw)
+        states = list(new) if isinstance(new, tuple) else [new]
+        out[t] = states[0]
+    return torch.stack(out, 0), states
+
+
+def _recomputed_backward(
+    ctx, step: Callable, n_states: int, grads: tuple[Tensor, ...], kw: dict
+) -> tuple[Tensor | None, ...]:
+    """The backward when autograd records it (``create_graph=True``, e.g. a gradient penalty).
+
+    The hand-written backward updates buffers in place, which autograd cannot differentiate. So
+    here the forward is recomputed with the readable step functions on the saved inputs, and
+    autograd differentiates that, keeping the graph: the gradients it returns have a
+    ``grad_fn``, and a second backward goes through ordinary autograd. Slower, but only taken
+    for higher-order derivatives; a plain ``backward()`` runs the fast code.
+    """
+    n_in = 1 + n_states + 4  # x, the states, weight_ih, weight_hh, bias_ih, bias_hh
+    inputs = ctx.saved_tensors[:n_in]
+    x, states, params = inputs[0], list(inputs[1 : 1 + n_states]), list(inputs[1 + n_states :])
+    out, finals = _step_loop(step, x, states, params, ctx.reverse, kw)
+    wanted = [k for k in range(n_in) if ctx.needs_input_grad[k]]
+    found = torch.autograd.grad(
+        [out, *finals],
+        [inputs[k] for k in wanted],
+        grads,
+        create_graph=True,
+        allow_unused=True,
+    )
+    result: list[Tensor | None] = [None] * len(ctx.needs_input_grad)
+    for k, g in zip(wanted, found, strict=True):
+        result[k] = g
+    return tuple(result)
+
+
+def _under_functorch(tensors: tuple[Tensor | None, ...]) -> bool:
+    """True inside ``torch.func.grad`` / ``jacrev`` / ``vmap`` / ``functional_call`` transforms.
+
+    The hand-written backward writes into buffers in place, which vmap (used by jacrev) cannot
+    batch; the step functions are plain tensor arithmetic, which every transform handles.
+    """
+    functorch = torch._C._functorch  # private, but the only way to ask; checked by the tests
+    if functorch.peek_interpreter_stack() is not None:  # a transform is active
+        return True
+    return any(t is not None and functorch.is_functorch_wrapped_tensor(t) for t in tensors)
+
+
+def _needs_graph(tensors: tuple[Tensor | None, ...]) -> bool:
+    """Will autograd want a backward through this call?"""
+    return torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)
+
+
+def _autocast_dtype(x: Tensor) -> torch.dtype | None:
+    """The dtype autocast runs torch's RNN and LSTM in, or None when autocast is off."""
+    device = x.device.type
+    return torch.get_autocast_dtype(device) if torch.is_autocast_enabled(device) else None
+
+
+def _cast(tensors: tuple[Tensor | None, ...], dtype: torch.dtype) -> list[Tensor | None]:
+    return [None if t is None else t.to(dtype) for t in tensors]
+
+
+# float16 and bfloat16 keep 11 and 8 significant bits. Rounding after every small op of a step
+# (and the sigmoid form of tanh, whose 2 s - 1 cancels digits near 0) made our bfloat16 LSTM
+# about twice as far from the float64 result as torch.nn's, whose kernels keep float32 inside.
+# So we do the same: compute in float32, round the results once (differentiably).
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def _in_float32(fn: Callable, args: tuple, **kw) -> tuple[Tensor, ...]:
+    """``fn(*args, **kw)`` computed in float32 and rounded back to ``args[0]``'s dtype."""
+    results = fn(*_cast(args, torch.float32), **kw)
+    return tuple(r.to(args[0].dtype) for r in results)
+
+
 class _RNNFunction(torch.autograd.Function):
     r""":math:`h_t = \phi(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})` over a sequence."""
 
@@ -134,14 +230,16 @@ class _RNNFunction(torch.autograd.Function):
                 h = torch.clamp_min(pre, 0, out=out_t[t])
             else:
                 h = torch.add(minus_one, torch.sigmoid(pre, out=out_t[t]), alpha=2, out=out_t[t])
-        ctx.save_for_backward(x, h0, w_ih, w_hh, out)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, out)
         ctx.relu, ctx.reverse, ctx.w_ih_index = relu, reverse, 2
         return out, h.clone()
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, dout, dh_n):
-        x, h0, w_ih, w_hh, out = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: a backward autograd can differentiate
+            kw = {"nonlinearity": "relu" if ctx.relu else "tanh"}
+            return _recomputed_backward(ctx, rnn_step, 1, (dout, dh_n), kw)
+        x, h0, w_ih, w_hh, _, _, out = ctx.saved_tensors
         # phi'(pre) written with phi's output: ReLU' = [h > 0], tanh' = 1 - h^2; all steps at once.
         deriv = (out > 0).to(out.dtype) if ctx.relu else 1 - out * out
         d_pre = torch.empty_like(out)
@@ -186,14 +284,15 @@ class _LSTMFunction(torch.autograd.Function):
             c2 = torch.mul(f_t[t], c2, out=cells_t[t]).addcmul_(i_t[t], g, value=2)
             torch.sigmoid(c2, out=tanh_c).lerp_(one, -1.0)  # tanh(c_t) = 2 sigmoid(2 c_t) - 1
             h = torch.mul(o_t[t], tanh_c, out=out_t[t])  # h_t = o_t tanh(c_t)
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, acts, cells2, out)
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, acts, cells2, out)
         ctx.reverse, ctx.w_ih_index = reverse, 3
         return out, h.clone(), c2 * 0.5
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, dout, dh_n, dc_n):
-        x, h0, c0, w_ih, w_hh, acts, cells2, out = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: a backward autograd can differentiate
+            return _recomputed_backward(ctx, lstm_step, 2, (dout, dh_n, dc_n), {})
+        x, h0, c0, w_ih, w_hh, _, _, acts, cells2, out = ctx.saved_tensors
         T, B, H = out.shape
         i, f, g, o = acts.view(T, B, 4, H).unbind(2)
         one = out.new_ones(())
@@ -261,14 +360,15 @@ class _GRUFunction(torch.autograd.Function):
             torch.sigmoid(x_rz[t] + h_rz[t], out=rz_t[t])  # r and z together
             n = torch.tanh(torch.addcmul(x_n[t], r_t[t], h_n[t]), out=n_t[t])  # n = tanh(p_n)
             h = torch.lerp(n, h, z_t[t], out=out_t[t])  # n + z (h - n) = (1 - z) n + z h
-        ctx.save_for_backward(x, h0, w_ih, w_hh, hw_all, acts, out)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, hw_all, acts, out)
         ctx.reverse, ctx.w_ih_index = reverse, 2
         return out, h.clone()
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, dout, dh_n):
-        x, h0, w_ih, w_hh, hw_all, acts, out = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: a backward autograd can differentiate
+            return _recomputed_backward(ctx, gru_step, 1, (dout, dh_n), {})
+        x, h0, w_ih, w_hh, _, _, hw_all, acts, out = ctx.saved_tensors
         T, B, H = out.shape
         r, z, n = acts.view(T, B, 3, H).unbind(2)
         h_prev = _previous(h0, out, ctx.reverse)
@@ -308,6 +408,20 @@ class _GRUFunction(torch.autograd.Function):
         return dx, dh, dw_ih, dw_hh, db_ih, db_hh, None
 
 
+# The three entry points. Each picks the path that fits the caller's context:
+# - autocast on: as torch.nn does, the RNN and the LSTM run in autocast's lower precision (their
+#   inputs and weights cast, differentiably), the GRU in the dtype it was given (torch lists no
+#   autocast rule for it); the path itself then runs with autocast off;
+# - inside a torch.func transform: the step loop of .cells (see _under_functorch);
+# - no gradient wanted: the inference loop (the LSTM's lives in .inference; the RNN's and GRU's
+#   training forwards were already within 1.35x of torch.nn, so they serve both);
+# - otherwise the autograd Functions above.
+# torch.compiler.disable keeps torch.compile from tracing (and unrolling) the time loop: a
+# compiled model calls these eagerly, which costs a graph break per layer and direction instead
+# of minutes of compilation and a slower, unrolled graph.
+
+
+@torch.compiler.disable
 def rnn_sequence(
     x: Tensor,
     h0: Tensor,
@@ -321,11 +435,22 @@ def rnn_sequence(
     """One direction of one Elman RNN layer: x (T, B, D), h0 (B, H) -> (out (T, B, H), h_n)."""
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-    return _RNNFunction.apply(
-        x, h0, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity == "relu", reverse
-    )
+    args = (x, h0, weight_ih, weight_hh, bias_ih, bias_hh)
+    dtype = _autocast_dtype(x)
+    if dtype is not None:
+        with torch.autocast(x.device.type, enabled=False):
+            return rnn_sequence(*_cast(args, dtype), nonlinearity=nonlinearity, reverse=reverse)
+    if x.dtype in _LOW_PRECISION:
+        return _in_float32(rnn_sequence, args, nonlinearity=nonlinearity, reverse=reverse)
+    if _under_functorch(args):
+        out, (h,) = _step_loop(
+            rnn_step, x, [h0], list(args[2:]), reverse, {"nonlinearity": nonlinearity}
+        )
+        return out, h
+    return _RNNFunction.apply(*args, nonlinearity == "relu", reverse)
 
 
+@torch.compiler.disable
 def lstm_sequence(
     x: Tensor,
     h0: Tensor,
@@ -337,9 +462,22 @@ def lstm_sequence(
     reverse: bool = False,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """One direction of one LSTM layer: x (T, B, D), h0, c0 (B, H) -> (out, h_n, c_n)."""
-    return _LSTMFunction.apply(x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh, reverse)
+    args = (x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh)
+    dtype = _autocast_dtype(x)
+    if dtype is not None:
+        with torch.autocast(x.device.type, enabled=False):
+            return lstm_sequence(*_cast(args, dtype), reverse=reverse)
+    if x.dtype in _LOW_PRECISION:
+        return _in_float32(lstm_sequence, args, reverse=reverse)
+    if _under_functorch(args):
+        out, (h, c) = _step_loop(lstm_step, x, [h0, c0], list(args[3:]), reverse, {})
+        return out, h, c
+    if not _needs_graph(args):
+        return lstm_inference(*args, reverse=reverse)
+    return _LSTMFunction.apply(*args, reverse)
 
 
+@torch.compiler.disable
 def gru_sequence(
     x: Tensor,
     h0: Tensor,
@@ -350,4 +488,13 @@ def gru_sequence(
     reverse: bool = False,
 ) -> tuple[Tensor, Tensor]:
     """One direction of one GRU layer: x (T, B, D), h0 (B, H) -> (out (T, B, H), h_n)."""
-    return _GRUFunction.apply(x, h0, weight_ih, weight_hh, bias_ih, bias_hh, reverse)
+    args = (x, h0, weight_ih, weight_hh, bias_ih, bias_hh)
+    if torch.is_autocast_enabled(x.device.type):
+        with torch.autocast(x.device.type, enabled=False):
+            return gru_sequence(*args, reverse=reverse)
+    if x.dtype in _LOW_PRECISION:
+        return _in_float32(gru_sequence, args, reverse=reverse)
+    if _under_functorch(args):
+        out, (h,) = _step_loop(gru_step, x, [h0], list(args[2:]), reverse, {})
+        return out, h
+    return _GRUFunction.apply(*args, reverse)

@@ -1,11 +1,12 @@
-"""The fast path (lstmcourse.torch.fused) equals the readable step loop, and its hand-written
-backward passes torch's numerical gradient check."""
+"""The fast path (lstmcourse.torch.fused, and lstmcourse.torch.inference under no_grad) equals the
+readable step loop, its hand-written backward passes torch's numerical gradient check, and only
+create_graph=True leaves that backward for the recomputing one."""
 
 from __future__ import annotations
 
 import pytest
 import torch
-from torch_helpers import LAYERS, assert_same, run_with_grads
+from torch_helpers import LAYERS, assert_same, flatten, run_with_grads
 
 import lstmcourse.torch as lt
 from lstmcourse.torch import fused
@@ -102,3 +103,46 @@ def test_lstm_no_grad_forward_equals_readable(T: int, reverse: bool) -> None:
         m.impl = "readable"
         out_r, (h_r, c_r) = m(x, states)
     assert_same([out_f, h_f, c_f], [out_r, h_r, c_r], 1e-12, "no-grad outputs")
+
+
+@pytest.mark.parametrize("mode", list(LAYERS))
+def test_inference_paths_equal_readable(mode: str) -> None:
+    """Every way of asking for no gradient: grad mode off, or frozen weights and a plain input
+    (grad mode on). Two layers, both directions, given initial states."""
+    ours_cls, _, extra = LAYERS[mode]
+    torch.manual_seed(3)
+    m = ours_cls(3, 5, num_layers=2, bidirectional=True, dtype=torch.float64, **extra)
+    x = torch.randn(11, 2, 3, dtype=torch.float64) * 2
+    h0 = torch.randn(4, 2, 5, dtype=torch.float64)
+    hx = (h0, torch.randn(4, 2, 5, dtype=torch.float64)) if mode == "lstm" else h0
+    m.impl = "readable"
+    with torch.no_grad():
+        ref = flatten(m(x, hx))
+    m.impl = "fused"
+    with torch.no_grad():
+        assert_same(flatten(m(x, hx)), ref, 1e-12, "no_grad outputs")
+    m.requires_grad_(False)
+    got = flatten(m(x, hx))
+    assert not any(t.requires_grad for t in got)
+    assert_same(got, ref, 1e-12, "frozen-weights outputs")
+
+
+@pytest.mark.parametrize("mode", list(LAYERS))
+def test_only_create_graph_takes_the_recomputing_backward(mode: str, monkeypatch) -> None:
+    """A plain backward() keeps the hand-written (fast) backward; create_graph=True recomputes
+    through the step functions so that the gradient can be differentiated again."""
+    calls = []
+    original = fused._recomputed_backward
+
+    def spy(*args, **kw):
+        calls.append(1)
+        return original(*args, **kw)
+
+    monkeypatch.setattr(fused, "_recomputed_backward", spy)
+    ours_cls, _, extra = LAYERS[mode]
+    m = ours_cls(3, 4, **extra)
+    x = torch.randn(5, 2, 3, requires_grad=True)
+    m(x)[0].sum().backward()
+    assert calls == []
+    (gx,) = torch.autograd.grad(m(x)[0].pow(2).sum(), x, create_graph=True)
+    assert calls == [1] and gx.grad_fn is not None

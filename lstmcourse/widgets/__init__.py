@@ -1,24 +1,23 @@
 """Interactive widgets: one JavaScript front end each, hosted in Jupyter and in the static book.
 
+- :mod:`.registry`: the one list of widgets (name, Jupyter class, chapter, inputs, outputs).
 - ``static/``: ``lstm-math.js`` (the math, tied to :mod:`lstmcourse.numpy` by a parity test),
-  ``widget-ui.js`` (sliders, readouts, SVG), one script per widget, ``widget-boot.js`` (the static
-  book's in-page model) and ``widgets.css``.
+  ``widget-ui.js`` (the contract every widget follows: sliders, readouts, plots), one script per
+  widget, ``widget-boot.js`` (the static book's in-page model) and ``widgets.css``.
 - :mod:`.sphinx_ext`: the book's ``{widget} NAME`` directive.
-- :mod:`.jupyter`: the anywidget classes (imported lazily here, so the book build does not load
-  ipywidgets): ``GatePlayground``, ``ConveyorBelt``, ``Activations``, ``VanishingGradient``,
-  ``GRUGates``, ``Bidirectional``.
+- :mod:`.jupyter`: one anywidget class per registry entry (imported lazily here, so the book
+  build does not load ipywidgets), e.g. ``GatePlayground``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._assets import WIDGETS
+from .registry import REGISTRY, WIDGETS
 
-_CLASSES = ("GatePlayground", "ConveyorBelt", "Activations", "VanishingGradient", "GRUGates",
-            "Bidirectional", "CLASSES")
+_CLASSES = (*(w.cls for w in REGISTRY.values()), "CLASSES")
 
-__all__ = ["WIDGETS", *_CLASSES]
+__all__ = ["REGISTRY", "WIDGETS", *_CLASSES]
 
 
 def __getattr__(name: str) -> Any:

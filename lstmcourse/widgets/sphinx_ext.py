@@ -6,10 +6,11 @@ In a MyST page::
     ```
 
 emits ``<div class="lw-root" data-widget="gate-playground">`` (with a short text for readers
-without JavaScript). On pages that contain at least one widget the extension adds, as classic
-``<script>`` tags (so the page works opened from ``file://``), the shared math and UI scripts, the
-six widget scripts and ``widget-boot.js``, which mounts every widget with an in-page model; plus
-the stylesheet. The files are copied to ``_static/lstmcourse-widgets/`` when the build finishes.
+without JavaScript). On a page that holds widgets the extension adds, as classic ``<script>``
+tags (so the page works opened from ``file://``), the registry (written from
+:mod:`.registry`), the shared math and UI scripts, the scripts of the widgets on that page and
+``widget-boot.js``, which mounts every widget with an in-page model; plus the stylesheet. The
+files go to ``_static/lstmcourse-widgets/`` when the build finishes.
 
 Enable it in ``_config.yml`` under ``sphinx.extra_extensions`` as ``lstmcourse.widgets.sphinx_ext``.
 """
@@ -25,7 +26,8 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset_file
 
-from ._assets import STATIC, STYLESHEET, WIDGETS, book_scripts
+from ._assets import REGISTRY_SCRIPT, STYLESHEET, book_scripts
+from .registry import STATIC, WIDGETS, js_source
 
 STATIC_SUBDIR = "lstmcourse-widgets"
 
@@ -49,7 +51,7 @@ def skip_widget(self: Any, node: widget_node) -> None:
 
 
 class WidgetDirective(Directive):
-    """``{widget} NAME``: place widget NAME (one of the six) here."""
+    """``{widget} NAME``: place widget NAME (an entry of the registry) here."""
 
     required_arguments = 1
     optional_arguments = 0
@@ -68,21 +70,24 @@ def add_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None
 ) -> None:
     """Link the scripts and the stylesheet, only on pages that hold a widget."""
-    if doctree is None or not any(doctree.findall(widget_node)):
+    names = [] if doctree is None else [n["widget"] for n in doctree.findall(widget_node)]
+    if not names:
         return
     app.add_css_file(f"{STATIC_SUBDIR}/{STYLESHEET}")
-    for script in book_scripts():
+    for script in book_scripts(list(dict.fromkeys(names))):
         app.add_js_file(f"{STATIC_SUBDIR}/{script}")
 
 
 def copy_assets(app: Sphinx, exception: Exception | None) -> None:
-    """Copy ``static/*.js`` and the stylesheet into the HTML output's ``_static``."""
+    """Write the registry script and copy the scripts and the stylesheet into ``_static``."""
     if exception is not None or app.builder.format != "html":
         return
     dest = Path(app.outdir) / "_static" / STATIC_SUBDIR
     dest.mkdir(parents=True, exist_ok=True)
+    (dest / REGISTRY_SCRIPT).write_text(js_source(), encoding="utf-8")
     for name in [*book_scripts(), STYLESHEET]:
-        copy_asset_file(str(STATIC / name), str(dest))
+        if name != REGISTRY_SCRIPT:
+            copy_asset_file(str(STATIC / name), str(dest))
 
 
 def setup(app: Sphinx) -> dict:

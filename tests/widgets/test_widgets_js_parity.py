@@ -6,11 +6,15 @@ with NumPy; the JavaScript receives the same fixtures as JSON.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from widgets_js import run_js
 
 from lstmcourse import numpy as ln
+from lstmcourse.widgets.registry import STATIC
+from lstmcourse.widgets.widget_data import vanishing_gradient_net
 
 # Measured spread: every comparison in this file agrees to 1e-14 (the largest, the RNN gradient
 # norms, lies between 1e-15 and 1e-14), with NumPy's OpenBLAS on its AVX-512 kernels and on its
@@ -72,7 +76,8 @@ def test_gru_gate_step_matches_gru_cell_with_those_gates():
     h_prev = rng.uniform(-1, 1, n)
     got = run_js(
         "return fx.map(function (a) { var s = M.gruGateStep(a[0], a[1], a[2], a[3], a[4]);"
-        " return [s.n, s.h]; });", np.stack([r, z, n_x, w_hn, h_prev], 1).tolist())
+        " return [s.n, s.h, s.keep, s.write, s.rh]; });",
+        np.stack([r, z, n_x, w_hn, h_prev], 1).tolist())
     for k in range(n):
         # x = 1: W_ir x = logit(r), W_iz x = logit(z), W_in x = n_x; W_hn = w_hn, b_hn = 0.
         params = {"weight_ih": np.array([[logit(r[k])], [logit(z[k])], [n_x[k]]]),
@@ -81,6 +86,11 @@ def test_gru_gate_step_matches_gru_cell_with_those_gates():
         h, cache = ln.gru_cell(np.ones((1, 1)), np.array([[h_prev[k]]]), params)
         assert abs(got[k][0] - cache["n"][0, 0]) < TOL
         assert abs(got[k][1] - h[0, 0]) < TOL
+        # h = (1 - z) n + z h_prev: the two parts the diagram prints on its wires.
+        assert abs(got[k][2] - cache["z"][0, 0] * h_prev[k]) < TOL
+        assert abs(got[k][3] - (1 - cache["z"][0, 0]) * cache["n"][0, 0]) < TOL
+        # r (W_hn h_prev + b_hn), the reset part of the candidate (b_hn = 0 here).
+        assert abs(got[k][4] - cache["r"][0, 0] * w_hn[k] * h_prev[k]) < TOL
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -130,35 +140,30 @@ def test_rnn_gradient_norms_match_rnn_backward_at_every_lag():
         assert abs(got[k] - expected) < TOL * max(1.0, expected)
 
 
-def test_lstm_gradient_norms_match_lstm_backward_at_every_lag():
-    rng = np.random.default_rng(4)
-    T, D, H = 10, 3, 4
-    p = ln.init_params("lstm", D, H, rng=rng)
-    xs, h0, c0 = rng.normal(size=(T, D)), rng.normal(size=H), rng.normal(size=H)
-    dh_T, dc_T = rng.normal(size=H), rng.normal(size=H)
-    got = run_js("return M.lstmGradNorms(fx.xs, fx.p, fx.h0, fx.c0, fx.dhT, fx.dcT);",
-                 {"xs": xs.tolist(), "p": as_js(p), "h0": h0.tolist(), "c0": c0.tolist(),
-                  "dhT": dh_T.tolist(), "dcT": dc_T.tolist()})
-    out, _, cache = ln.lstm(xs[:, None], p, h0=h0[None], c0=c0[None])
-    hs = np.concatenate([h0[None], out[:, 0]])
-    cs = [c0]                       # c_0 .. c_T, step by step with the cell
-    h, c = h0[None], c0[None]
-    for t in range(T):
-        h, c, _ = ln.lstm_cell(xs[t][None], h, c, p)
-        cs.append(c[0])
-    for k in range(T + 1):
-        t = T - k
-        if k == 0:
-            dh_t, dc_belt = dh_T, dc_T
-        else:
-            _, _, sub = ln.lstm(xs[t:, None], p, h0=hs[t][None], c0=cs[t][None])
-            _, dh_t, dc_belt, _ = ln.lstm_backward(np.zeros((k, 1, H)), sub, dh_n=dh_T[None],
-                                                   dc_n=dc_T[None])
-            dh_t, dc_belt = dh_t[0], dc_belt[0]
-        # The total gradient on c_t adds the path through h_t = o_t tanh(c_t) (for t >= 1).
-        dc_total = dc_belt + (dh_t * cache["o"][t - 1, 0] * ln.tanh_grad(cs[t]) if t >= 1 else 0)
-        assert abs(got["h"][k] - np.linalg.norm(dh_t)) < TOL
-        assert abs(got["c"][k] - np.linalg.norm(dc_total)) < TOL
+@pytest.mark.parametrize("scale,T,forget_bias", [(1.0, 60, 3.0), (0.7, 25, 0.0), (1.3, 90, 6.5)])
+def test_vanishing_curves_match_rnn_backward_and_lstm_forget_gates(scale, T, forget_bias):
+    net = vanishing_gradient_net()
+    got = run_js("return M.vanishingCurves(fx.net, fx.scale, fx.b, fx.T);",
+                 {"net": net, "scale": scale, "b": forget_bias, "T": T})
+    xs, w = np.array(net["xs"][:T])[:, None], np.array(net["w"])[None]
+    H = len(net["w"])
+    p = {"weight_ih": np.array(net["rnn_ih"]), "weight_hh": scale * np.array(net["Q"]),
+         "bias_ih": np.zeros(H), "bias_hh": np.zeros(H)}
+    out, _, _ = ln.rnn(xs, p)
+    states = np.concatenate([np.zeros((1, 1, H)), out])      # h_0 .. h_T
+    for lag in sorted({1, T // 2, T - 1}):                   # dL/dh_{T-lag} via the suffix
+        _, _, cache = ln.rnn(xs[T - lag:], p, h0=states[T - lag])
+        _, dh, _ = ln.rnn_backward(np.zeros((lag, 1, H)), cache, dh_n=w)
+        expected = np.linalg.norm(dh) / np.linalg.norm(w)
+        assert abs(got["rnn"][lag] - expected) < TOL * max(1.0, expected)
+    q = {"weight_ih": np.array(net["lstm_ih"]), "weight_hh": np.array(net["lstm_hh"]),
+         "bias_ih": np.r_[np.zeros(H), np.full(H, forget_bias), np.zeros(2 * H)],
+         "bias_hh": np.zeros(4 * H)}
+    _, _, cache = ln.lstm(xs, q)
+    products = np.cumprod(cache["f"][::-1, 0], axis=0)       # [k] = f_T * ... * f_{T-k}
+    expected = np.r_[1.0, np.linalg.norm(w * products[:-1], axis=1) / np.linalg.norm(w)]
+    np.testing.assert_allclose(got["lstm"], expected, atol=TOL, rtol=0)
+    assert len(got["rnn"]) == len(got["lstm"]) == T
 
 
 @pytest.mark.parametrize("f,steps,w", [(0.9, 30, 0.8), (0.5, 7, 1.3), (0.99, 100, 1.05)])
@@ -198,3 +203,21 @@ def test_bidirectional_lstm_matches_reference():
     np.testing.assert_allclose(got["out"], out[:, 0], atol=TOL, rtol=0)
     np.testing.assert_allclose(got["fwd"], out[:, 0, :H], atol=TOL, rtol=0)
     np.testing.assert_allclose(got["bwd"], out[:, 0, H:], atol=TOL, rtol=0)
+
+
+@pytest.mark.parametrize("name", ["bilstm", "lstm"])
+def test_trained_per_step_classifier_matches_reference(name):
+    model = json.loads((STATIC / "bidirectional-model.json").read_text())["models"][name]
+    ids = np.random.default_rng(6).integers(0, len(model["embed"]), size=17)
+    got = run_js("return M.perStepClassifier(fx.m, fx.ids).probs;",
+                 {"m": model, "ids": ids.tolist()})
+    x = np.array(model["embed"])[ids][:, None]                # (T, 1, E)
+    fwd = {k: np.array(v) for k, v in model["fwd"].items()}
+    if "bwd" in model:
+        bwd = {k: np.array(v) for k, v in model["bwd"].items()}
+        out, _, _ = ln.bidirectional(ln.lstm, x, fwd, bwd)
+    else:
+        out, _, _ = ln.lstm(x, fwd)
+    logits = out[:, 0] @ np.array(model["head"]["weight"]).T + model["head"]["bias"]
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    np.testing.assert_allclose(got, probs / probs.sum(1, keepdims=True), atol=TOL, rtol=0)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lstmcourse.widgets._assets import STYLESHEET, WIDGETS, book_scripts
+from lstmcourse.widgets._assets import REGISTRY_SCRIPT, STYLESHEET, book_scripts
+from lstmcourse.widgets.registry import WIDGETS, get
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +38,8 @@ def build(src: Path, pages: dict[str, str]) -> subprocess.CompletedProcess:
 def site(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("site") / "src"
     widgets = "".join(f"```{{widget}} {w}\n```\n\n" for w in WIDGETS)
-    result = build(src, {"with": f"# With widgets\n\n{widgets}", "without": "# Plain\n\nText.\n"})
+    result = build(src, {"with": f"# With widgets\n\n{widgets}", "without": "# Plain\n\nText.\n",
+                         "one": "# One\n\n```{widget} activations\n```\n"})
     assert result.returncode == 0, result.stdout + result.stderr
     return src / "_out"
 
@@ -57,6 +59,19 @@ def test_scripts_are_classic_local_and_in_load_order_on_widget_pages_only(site):
     assert f"lstmcourse-widgets/{STYLESHEET}" in html
     plain = (site / "without.html").read_text()
     assert "lstmcourse-widgets" not in plain
+
+
+def test_a_page_loads_only_the_scripts_of_its_widgets(site):
+    html = (site / "one.html").read_text()
+    srcs = re.findall(r'<script[^>]*src="_static/lstmcourse-widgets/([^"?]+)', html)
+    assert srcs == book_scripts(["activations"])
+    assert get("bidirectional").script not in srcs
+
+
+def test_registry_script_holds_every_entry(site):
+    text = (site / "_static" / "lstmcourse-widgets" / REGISTRY_SCRIPT).read_text()
+    for name in WIDGETS:
+        assert f'"{name}":{{"name":"{name}"' in text
 
 
 def test_assets_are_copied_into_static(site):

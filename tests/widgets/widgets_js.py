@@ -1,5 +1,8 @@
 """Run lstmcourse's widget JavaScript from Python tests: in Node, or in Chromium without Node.
 
+``render(name, state, moves)`` runs one widget's render() on a fake DOM (``fake_dom.js``) and a
+fake anywidget model, and returns what the widget showed and reported.
+
 ``run_js(body, fixtures)`` evaluates ``body`` as the body of ``function (M, fx) {...}`` where
 ``M`` is ``LSTMCourseMath`` (static/lstm-math.js) and ``fx`` the JSON-able ``fixtures``; the
 function's return value comes back through JSON. JSON keeps float64 exactly (shortest round trip
@@ -11,11 +14,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
-from lstmcourse.widgets._assets import STATIC
+import pytest
+
+from lstmcourse.widgets.registry import STATIC
 
 MATH_JS = STATIC / "lstm-math.js"
 UI_JS = STATIC / "widget-ui.js"
+HERE = Path(__file__).resolve().parent
 
 _NODE_DRIVER = """
 const M = require(process.argv[1]);
@@ -59,23 +66,47 @@ def _run_in_chromium(body: str, fixtures: object, scripts: tuple) -> object:
             browser.close()
 
 
-def js_defaults() -> dict:
-    """Each widget's ``defaults`` object, read from its script."""
-    from lstmcourse.widgets._assets import WIDGETS, widget_script
+def render(name: str, state: dict | None = None, moves: tuple[dict, ...] = ()) -> list[dict]:
+    """Run widget ``name``'s render() in Node on a fake DOM and a fake anywidget model.
 
-    ui = json.dumps(str(UI_JS))
-    loads = "".join(f"require({json.dumps(str(STATIC / widget_script(w)))});" for w in WIDGETS)
+    The model starts from the registry's defaults updated by ``state``; after the first frame
+    each dict of ``moves`` is applied with ``model.set`` (as Python or a slider would). Returns
+    one snapshot per frame: ``state`` (the model, inputs and reported outputs), ``readouts``
+    (``data-output`` -> shown text), ``labels`` (``data-param`` -> its label's text), ``sets``
+    (names the widget set), ``saves`` (save_changes calls), ``legend``, ``ticks`` and ``notes``
+    (texts of the legend entries, axis labels and notes) and ``text`` (all of the widget's text).
+    """
+    from lstmcourse.widgets._assets import SHARED_SCRIPTS, read, widget_scripts
+    from lstmcourse.widgets.registry import get, js_source
+
     node = shutil.which("node")
-    if node:
-        code = (f"globalThis.LSTMCourseMath = require(process.argv[1]); require({ui}); {loads}"
-                "const W = globalThis.LSTMCourseWidgets, out = {};"
-                "for (const k of Object.keys(W)) out[k] = W[k].defaults;"
-                "process.stdout.write(JSON.stringify(out));")
-        proc = subprocess.run([node, "-e", code, str(MATH_JS)], capture_output=True, text=True,
-                              timeout=60)
-        assert proc.returncode == 0, proc.stderr
-        return json.loads(proc.stdout)
-    return _run_in_chromium(
-        "var W = globalThis.LSTMCourseWidgets, out = {};"
-        "Object.keys(W).forEach(function (k) { out[k] = W[k].defaults; }); return out;",
-        None, tuple(STATIC / widget_script(w) for w in WIDGETS))
+    if not node:
+        pytest.skip("node is not installed")
+    scripts = [js_source([name]), *(read(f) for f in (*SHARED_SCRIPTS, *widget_scripts(name)))]
+    initial = {**get(name).defaults, **(state or {})}
+    driver = """
+    const el = new Node("div"), model = fakeModel(%s), frames = [];
+    function snap() {
+      const readouts = {}, labels = {};
+      el.all(n => n.getAttribute("data-output") !== null)
+        .forEach(n => { readouts[n.getAttribute("data-output")] = n.textContent; });
+      el.all(n => n.tagName === "label").forEach(l => {
+        const input = el.all(n => n.getAttribute("id") === l.getAttribute("for"))[0];
+        labels[input.getAttribute("data-param")] = l.textContent;
+      });
+      const texts = cls => el.all(n => (n.getAttribute("class") || "").split(" ").includes(cls))
+        .map(n => n.textContent);
+      frames.push({ state: JSON.parse(JSON.stringify(model.state)), readouts, labels,
+                    legend: texts("lw-key"), ticks: texts("lw-tick"), notes: texts("lw-note"),
+                    sets: model.sets.splice(0), saves: model.saves(), text: el.textContent,
+                    live: el.all(n => n.getAttribute("aria-live") === "polite").length });
+    }
+    globalThis.LSTMCourseWidgets[%s].render({ model, el });
+    snap();
+    for (const move of %s) { for (const k of Object.keys(move)) model.set(k, move[k]); snap(); }
+    process.stdout.write(JSON.stringify(frames));
+    """ % (json.dumps(initial), json.dumps(name), json.dumps(list(moves)))  # noqa: UP031 (JS braces)
+    program = "\n;\n".join([(HERE / "fake_dom.js").read_text(), *scripts, driver])
+    proc = subprocess.run([node, "-"], input=program, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, f"node failed:\n{proc.stderr}"
+    return json.loads(proc.stdout)

@@ -1,87 +1,85 @@
 /*
- * bidirectional (chapter 6): a sentence runs through a small bidirectional LSTM (H = 3; word
- * vectors of size 4 seeded by each word). At the time cursor t the forward pass has read words
- * 0..t, the backward pass words T-1..t, and the layer's output is [h_fwd_t ; h_bwd_t] with the
- * forward half first, as in torch.
+ * bidirectional (chapter 6): two small trained readers (lstmcourse/experiments/widget_models.py)
+ * label every word of a review with the verdict they would give so far: a forward LSTM, and a
+ * BiLSTM whose output at t is [h_fwd_t ; h_bwd_t] (forward half first, as in torch). They were
+ * trained on chapter 6's task, where the deciding word comes late, after "but". At the cursor t
+ * the forward pass has read words 0..t, the backward pass words T-1..t.
  */
 (function (root) {
   "use strict";
   var M = root.LSTMCourseMath, U = root.LSTMCourseUI;
 
-  var MAX_WORDS = 24;
-  var defaults = {
-    sentence: "Although this person is very hardworking, he really has no achievements",
-    t: 3
-  };
-
-  function vec(v) { return "[" + v.map(function (x) { return U.fmt(x, 4); }).join(", ") + "]"; }
-
-  function render(ctx) {
-    var model = ctx.model, el = ctx.el;
-    U.frame(el, "bidirectional", "Reading both ways",
-      "Move the cursor: blue words are what the forward pass has read, orange what the backward " +
-      "pass has read. Only the concatenation has seen the whole sentence.");
-    var net = M.bidirectionalNet();
-    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
-
-    var textId = U.uid("sentence");
-    var text = U.el("input", { type: "text", id: textId, "data-param": "sentence", class: "lw-text",
-      maxlength: 400, "aria-label": "sentence (up to " + MAX_WORDS + " words)" });
-    text.value = model.get("sentence");
-    controls.appendChild(U.el("div", { class: "lw-row" }, [
-      U.el("label", { for: textId, class: "lw-label" }, ["sentence"]), text]));
-    var cursor = U.slider(model, { param: "t", label: "t (time cursor, word index)", min: 0,
-      max: MAX_WORDS - 1, step: 1 }, update);
-    controls.appendChild(cursor.row);
-
+  U.register("bidirectional", function render(ctx) {
+    var w, data = root.LSTMCourseRegistry.bidirectional.data, vocab = data.vocab;
+    var maxWords = data.length;
+    w = U.mount(ctx, "bidirectional",
+      "Two trained readers give P(positive) after every word. Move the cursor: blue words are " +
+      "what the forward pass has read, orange what the backward pass has read. Both were " +
+      "trained on reviews whose verdict is the word right after “but”, late in the review. They know " +
+      vocab.length + " words: " + vocab.join(", ") + ".");
     var strip = U.el("div", { class: "lw-words", "aria-hidden": "true" });
-    var ro = {
-      fwd_read: U.readout("fwd_read", "forward pass has read"),
-      bwd_read: U.readout("bwd_read", "backward pass has read"),
-      h_fwd: U.readout("h_fwd", "h_fwd_t"),
-      h_bwd: U.readout("h_bwd", "h_bwd_t"),
-      out: U.readout("out", "output_t = [h_fwd_t ; h_bwd_t]")
-    };
-    Object.keys(ro).forEach(function (k) { outs.appendChild(ro[k].row); });
+    var pic = U.canvas("P(positive) at every word for the BiLSTM and the forward LSTM", 200, paint);
+    var cache = { sentence: null };
 
-    var cache = { sentence: null, words: [], res: null };
-    function update() {
-      var sentence = String(model.get("sentence"));
+    function read(sentence) {
+      var all = M.tokenize(sentence), unknown = [], words = [];
+      all.forEach(function (t) { if (vocab.indexOf(t) < 0) unknown.push(t); else words.push(t); });
+      var notes = [];
+      if (unknown.length) notes.push("left out, not among the models' words: " + unknown.join(", "));
+      if (words.length > maxWords) {
+        notes.push("cut to the first " + maxWords + " words, the length of the reviews the " +
+          "models were trained on (" + (words.length - maxWords) + " left out)");
+        words = words.slice(0, maxWords);
+      }
+      var ids = words.map(function (t) { return vocab.indexOf(t); });
+      var p = function (m) { return M.perStepClassifier(m, ids).probs.map(function (q) { return q[1]; }); };
+      return { sentence: sentence, words: words, note: notes.length ? notes.join("; ") : "none",
+        bi: words.length ? p(data.models.bilstm) : [], fwd: words.length ? p(data.models.lstm) : [] };
+    }
+
+    function paint(node, W, Hh, d) {
+      var s = U.svg, X0 = 36, Y1 = Hh - 24, n = Math.max(d.words.length, 2);
+      var sx = U.scale(0, n - 1, X0, W - 10), sy = U.scale(0, 1, Y1, 8);
+      [0, 0.5, 1].forEach(function (y) {
+        node.appendChild(s("line", { x1: X0, x2: W - 10, y1: sy(y), y2: sy(y), class: "lw-grid" }));
+        node.appendChild(s("text", { x: X0 - 5, y: sy(y) + 4, class: "lw-tick", "text-anchor": "end" }, [String(y)]));
+      });
+      node.appendChild(s("text", { x: (X0 + W) / 2, y: Y1 + 16, class: "lw-tick", "text-anchor": "middle" },
+        ["word t"]));
+      if (!d.words.length) return;
+      node.appendChild(s("line", { x1: sx(d.t), x2: sx(d.t), y1: 8, y2: Y1, class: "lw-cursor" }));
+      [["bi", "lw-c1", ""], ["fwd", "lw-c2", "6 4"]].forEach(function (c) {
+        var ys = d[c[0]];
+        node.appendChild(s("polyline", { points: U.points(ys.map(function (_, k) { return sx(k); }), ys.map(sy)),
+          class: "lw-curve " + c[1], "stroke-dasharray": c[2] }));
+        node.appendChild(s("circle", { r: 4, cx: sx(d.t), cy: sy(ys[d.t]), class: "lw-dot " + c[1] }));
+      });
+    }
+
+    w.onChange(function () {
+      var sentence = w.value("sentence");
       if (sentence !== cache.sentence) {
-        var words = M.tokenize(sentence).slice(0, MAX_WORDS);
-        cache = { sentence: sentence, words: words,
-          res: words.length ? M.bidirectionalLstm(words.map(M.embedWord), net.fwd, net.bwd) : null };
-        cursor.input.max = Math.max(words.length - 1, 0);
+        cache = read(sentence);
+        w.inputs.t.max = Math.max(cache.words.length - 1, 0);
       }
       var words = cache.words, T = words.length;
-      var t = Math.min(Math.max(Math.round(Number(model.get("t"))), 0), Math.max(T - 1, 0));
-      if (Number(cursor.input.value) !== t) cursor.input.value = t;
-      strip.textContent = "";
-      words.forEach(function (w, k) {
+      var t = Math.min(Math.max(w.value("t"), 0), Math.max(T - 1, 0));
+      if (Number(w.inputs.t.value) !== t) w.inputs.t.value = t;
+      U.clear(strip);
+      words.forEach(function (word, k) {
         var cls = "lw-word" + (k <= t ? " lw-fwd" : "") + (k >= t ? " lw-bwd" : "") + (k === t ? " lw-at" : "");
-        strip.appendChild(U.el("span", { class: cls }, [w]));
+        strip.appendChild(U.el("span", { class: cls }, [word]));
       });
       if (!T) {
-        ["fwd_read", "bwd_read", "h_fwd", "h_bwd", "out"].forEach(function (k) { ro[k].set("(no words)"); });
-        return;
+        w.report({ words: [], note: cache.note, fwd_read: "(no words)", bwd_read: "(no words)",
+          p_bi: null, p_fwd: null });
+      } else {
+        w.report({ words: words, note: cache.note, fwd_read: words.slice(0, t + 1).join(" "),
+          bwd_read: words.slice(t).reverse().join(" "), p_bi: cache.bi[t], p_fwd: cache.fwd[t] });
       }
-      ro.fwd_read.set(words.slice(0, t + 1).join(" "));
-      ro.bwd_read.set(words.slice(t).reverse().join(" "));
-      ro.h_fwd.set(vec(cache.res.fwd[t]));
-      ro.h_bwd.set(vec(cache.res.bwd[t]));
-      ro.out.set(vec(cache.res.out[t]));
-    }
-    text.addEventListener("input", function () {
-      model.set("sentence", text.value);
-      model.save_changes();
-      update();
+      pic.draw({ words: words, t: t, bi: cache.bi, fwd: cache.fwd });
     });
-    model.on("change:sentence", function () {
-      if (text.value !== model.get("sentence")) { text.value = model.get("sentence"); update(); }
-    });
-
-    U.assemble(el, panels, strip, update);
-  }
-
-  root.LSTMCourseWidgets.bidirectional = { defaults: defaults, render: render };
+    w.show(strip, U.legend([{ label: "BiLSTM P(positive)", cls: "lw-c1" },
+      { label: "forward LSTM P(positive)", cls: "lw-c2", dash: "6 4" }]), pic.node);
+  });
 })(typeof globalThis !== "undefined" ? globalThis : this);

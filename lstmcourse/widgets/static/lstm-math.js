@@ -3,6 +3,7 @@
  *
  * The truth is lstmcourse.numpy; every function here that a widget shows a number from is
  * compared with it to 1e-9 by tests/widgets/test_widgets_js_parity.py (run in Node or Chromium).
+ * Weights and data come from Python through the registry (spec.data): nothing random here.
  *
  * Conventions are the course's (PyTorch's), written once in lstmcourse/conventions.py and repeated
  * here because a browser cannot import Python: parameters {weight_ih (G*H, D), weight_hh (G*H, H),
@@ -111,9 +112,11 @@
   }
   // One GRU unit with its gates set directly: the candidate's input part nx = W_in x + b_in and
   // recurrent weight wHn (b_hn = 0): n = tanh(nx + r*(wHn*h_prev)); h = (1 - z)*n + z*h_prev.
+  // One GRU step with the gates given, plus the parts the GRU diagram prints on its wires.
   function gruGateStep(r, z, nx, wHn, hPrev) {
-    var n = Math.tanh(nx + r * (wHn * hPrev));
-    return { n: n, h: (1 - z) * n + z * hPrev };
+    var hn = wHn * hPrev, rh = r * hn, n = Math.tanh(nx + rh);
+    var keep = z * hPrev, write = (1 - z) * n;
+    return { hn: hn, rh: rh, n: n, keep: keep, zc: 1 - z, write: write, h: write + keep };
   }
 
   // ---- sequences and backpropagation through time -----------------------------------------
@@ -141,42 +144,6 @@
       norms.push(norm(dh));
     }
     return norms;
-  }
-
-  // One LSTM step backwards: given dL/dh_t and dL/dc_t (the part not yet passed through h_t),
-  // return dL/dh_{t-1} and dL/dc_{t-1}.
-  function lstmStepBack(s, dh, dc, p) {
-    var H = dh.length, da = new Array(4 * H), dcPrev = new Array(H);
-    for (var k = 0; k < H; k++) {
-      var dct = dc[k] + dh[k] * s.o[k] * (1 - s.tc[k] * s.tc[k]);   // total gradient on c_t
-      da[k] = dct * s.g[k] * s.i[k] * (1 - s.i[k]);                 // input gate
-      da[H + k] = dct * s.cPrev[k] * s.f[k] * (1 - s.f[k]);         // forget gate
-      da[2 * H + k] = dct * s.i[k] * (1 - s.g[k] * s.g[k]);         // candidate
-      da[3 * H + k] = dh[k] * s.tc[k] * s.o[k] * (1 - s.o[k]);      // output gate
-      dcPrev[k] = dct * s.f[k];                                     // the conveyor belt
-    }
-    return { dh: matTVec(p.weight_hh, da), dc: dcPrev };
-  }
-
-  // Norms of dL/dh_t and dL/dc_t for an LSTM with dL/dh_T = dhT, dL/dc_T = dcT (beyond h_T),
-  // for lags k = 0..T. Entry 0 of "c" is the total gradient on c_T (including the path via h_T).
-  function lstmGradNorms(xs, p, h0, c0, dhT, dcT) {
-    var steps = lstmSequence(xs, p, h0, c0), T = xs.length;
-    var dh = dhT.slice(), dc = dcT.slice();
-    var sT = steps[T - 1];
-    var cTotal = dc.map(function (d, k) { return d + dh[k] * sT.o[k] * (1 - sT.tc[k] * sT.tc[k]); });
-    var out = { h: [norm(dh)], c: [norm(cTotal)] };
-    for (var t = T - 1; t >= 0; t--) {
-      var back = lstmStepBack(steps[t], dh, dc, p);
-      dh = back.dh; dc = back.dc;
-      var cTot = dc;
-      if (t > 0) {                    // add the path through h_{t-1} to see all of dL/dc_{t-1}
-        var sp = steps[t - 1];
-        cTot = dc.map(function (d, k) { return d + dh[k] * sp.o[k] * (1 - sp.tc[k] * sp.tc[k]); });
-      }
-      out.h.push(norm(dh)); out.c.push(norm(cTot));
-    }
-    return out;
   }
 
   // The conveyor belt with constant gates and nothing written (i*g = 0): c_t = f*c_{t-1}, so
@@ -207,112 +174,54 @@
     return { fwd: fwd, bwd: bwd, out: out };
   }
 
-  // ---- deterministic weights for the widgets ----------------------------------------------
-  // A 32-bit xorshift generator: the same integers in JS and in lstmcourse/widgets/_rng.py, so the
-  // Jupyter classes (and the tests) rebuild exactly the network the page shows.
-  function rng(seed) {
-    var s = (seed >>> 0) || 1;
-    return function () {
-      s ^= s << 13; s >>>= 0;
-      s ^= s >>> 17;
-      s ^= s << 5; s >>>= 0;
-      return s / 4294967296;          // in [0, 1), exact in float64
-    };
-  }
-  function uniform(next, lo, hi) { return lo + (hi - lo) * next(); }
-  function uniformMatrix(next, rows, cols, lo, hi) {
-    var W = [];
-    for (var r = 0; r < rows; r++) {
-      var row = [];
-      for (var c = 0; c < cols; c++) row.push(uniform(next, lo, hi));
-      W.push(row);
+  // ---- the widgets' networks ------------------------------------------------------------------
+  // vanishing-gradient (chapter 1's measurement; data from lstmcourse/widgets/widget_data.py):
+  // an RNN with W_hh = scale*Q and zero biases, and an LSTM whose biases are zero except the
+  // forget gate's (b_f), both reading the tiny inputs net.xs[0..T-1], with dL/dh_T = net.w.
+  // Returns, for lags k = 0..T-1 (entry k belongs to the state T-k),
+  //   rnn:  |dL/dh_{T-k}| / |dL/dh_T|                              (chapter 1, eq. ch1-bptt)
+  //   lstm: |w * f_T * ... * f_{T-k+1}| / |w|, the cell path     (chapter 3, eq. ch3-product)
+  function vanishingCurves(net, scale, forgetBias, T) {
+    var H = net.Q.length, xs = net.xs.slice(0, T), w = net.w;
+    var rnnP = { weight_ih: net.rnn_ih, bias_ih: zeros(H), bias_hh: zeros(H),
+      weight_hh: net.Q.map(function (row) { return row.map(function (v) { return scale * v; }); }) };
+    var rnn = rnnGradNorms(xs, rnnP, zeros(H), w).slice(0, T);
+    var bias = zeros(4 * H);
+    for (var k = H; k < 2 * H; k++) bias[k] = forgetBias;     // rows H:2H are the forget gate's
+    var lstmP = { weight_ih: net.lstm_ih, weight_hh: net.lstm_hh, bias_ih: bias, bias_hh: zeros(4 * H) };
+    var steps = lstmSequence(xs, lstmP, zeros(H), zeros(H));
+    var prod = w.slice(), cell = [norm(w)];
+    for (var t = T - 1; cell.length < T; t--) {
+      for (k = 0; k < H; k++) prod[k] *= steps[t].f[k];
+      cell.push(norm(prod));
     }
-    return W;
-  }
-  // FNV-1a hash of a string's UTF-16 code units: a seed per word for its embedding.
-  function hashString(text) {
-    var h = 2166136261;
-    for (var k = 0; k < text.length; k++) {
-      h ^= text.charCodeAt(k);
-      h = Math.imul(h, 16777619) >>> 0;
-    }
-    return h >>> 0;
-  }
-  // A random orthogonal matrix (modified Gram-Schmidt on uniform rows): spectral radius exactly 1,
-  // so scaling it by s gives a recurrent matrix whose spectral radius is s.
-  function orthogonal(next, n) {
-    var A = uniformMatrix(next, n, n, -1, 1), Q = [];
-    for (var r = 0; r < n; r++) {
-      var v = A[r].slice();
-      for (var j = 0; j < r; j++) {
-        var d = 0;
-        for (var c = 0; c < n; c++) d += v[c] * Q[j][c];
-        for (c = 0; c < n; c++) v[c] -= d * Q[j][c];
-      }
-      var len = norm(v);
-      Q.push(v.map(function (x) { return x / len; }));
-    }
-    return Q;
-  }
-
-  // ---- the networks the widgets show (mirrored by lstmcourse/widgets/_nets.py) -------------
-  var VANISH = { seed: 1997, H: 8, D: 4, maxT: 100 };
-  // vanishing-gradient: an RNN with W_hh = scale*Q and an LSTM with each gate's W_hh = scale*Q_k
-  // (Q, Q_k orthogonal), small input weights, inputs in [-1, 1], zero biases except the LSTM's
-  // forget bias. The weights are drawn once, in this order, from one generator.
-  function vanishingNet(scale, forgetBias) {
-    var next = rng(VANISH.seed), H = VANISH.H, D = VANISH.D;
-    var Q = orthogonal(next, H), Qs = [];
-    for (var k = 0; k < 4; k++) Qs = Qs.concat(orthogonal(next, H));
-    var rnnIh = uniformMatrix(next, H, D, -0.1, 0.1);
-    var lstmIh = uniformMatrix(next, 4 * H, D, -0.1, 0.1);
-    var xs = uniformMatrix(next, VANISH.maxT, D, -1, 1);
-    var sc = function (W) { return W.map(function (row) { return row.map(function (v) { return scale * v; }); }); };
-    var lstmBias = zeros(4 * H);
-    for (k = H; k < 2 * H; k++) lstmBias[k] = forgetBias;
-    return {
-      xs: xs,
-      rnn: { weight_ih: rnnIh, weight_hh: sc(Q), bias_ih: zeros(H), bias_hh: zeros(H) },
-      lstm: { weight_ih: lstmIh, weight_hh: sc(Qs), bias_ih: lstmBias, bias_hh: zeros(4 * H) }
-    };
-  }
-  // Gradient-norm ratios |dL/ds_{T-k}| / |dL/ds_T| for k = 0..T, with L = mean of h_T:
-  // s = h for the RNN and s = c (the cell state) for the LSTM.
-  // `net` may be passed in to skip rebuilding it (the widget caches it per scale and bias).
-  function vanishingCurves(scale, forgetBias, T, net) {
-    net = net || vanishingNet(scale, forgetBias);
-    var H = VANISH.H, xs = net.xs.slice(0, T);
-    var dhT = zeros(H).map(function () { return 1 / H; });
-    var rnn = rnnGradNorms(xs, net.rnn, zeros(H), dhT);
-    var lstm = lstmGradNorms(xs, net.lstm, zeros(H), zeros(H), dhT, zeros(H)).c;
     var ratio = function (a) { return a.map(function (v) { return v / a[0]; }); };
-    return { rnn: ratio(rnn), lstm: ratio(lstm) };
+    return { rnn: ratio(rnn), lstm: ratio(cell) };
   }
 
-  var BIDIR = { seed: 1997 * 2, H: 3, D: 4 };
-  // bidirectional: word vectors seeded by the word's hash, and two LSTMs drawn like torch's
-  // init (uniform in +-1/sqrt(H)), forward direction first.
-  function embedWord(word) {
-    var next = rng(hashString(word.toLowerCase()));
-    var v = [];
-    for (var k = 0; k < BIDIR.D; k++) v.push(uniform(next, -1, 1));
-    return v;
+  // bidirectional (chapter 6): a trained per-step classifier (lstmcourse/experiments/
+  // widget_models.py). model = {embed (V, E), fwd, bwd (absent for a forward-only reader),
+  // head {weight (C, H or 2H), bias}}; ids are vocabulary indices. Returns each step's class
+  // probabilities (softmax of the head) and the hidden states behind them.
+  function softmax(z) {
+    var m = Math.max.apply(null, z), e = z.map(function (v) { return Math.exp(v - m); });
+    var s = e.reduce(function (a, b) { return a + b; }, 0);
+    return e.map(function (v) { return v / s; });
   }
-  function bidirectionalNet() {
-    var next = rng(BIDIR.seed), H = BIDIR.H, D = BIDIR.D, b = 1 / Math.sqrt(H);
-    var one = function () {
-      return {
-        weight_ih: uniformMatrix(next, 4 * H, D, -b, b),
-        weight_hh: uniformMatrix(next, 4 * H, H, -b, b),
-        bias_ih: uniformMatrix(next, 1, 4 * H, -b, b)[0],
-        bias_hh: uniformMatrix(next, 1, 4 * H, -b, b)[0]
-      };
-    };
-    var fwd = one();
-    return { fwd: fwd, bwd: one() };
+  function perStepClassifier(model, ids) {
+    var xs = ids.map(function (i) { return model.embed[i]; }), H = model.fwd.weight_hh[0].length;
+    var res = model.bwd ? bidirectionalLstm(xs, model.fwd, model.bwd)
+      : { fwd: lstmSequence(xs, model.fwd, zeros(H), zeros(H)).map(function (s) { return s.h; }) };
+    var states = res.out || res.fwd;
+    var probs = states.map(function (h) {
+      var z = matVec(model.head.weight, h).map(function (v, c) { return v + model.head.bias[c]; });
+      return softmax(z);
+    });
+    return { probs: probs, fwd: res.fwd, bwd: res.bwd || null };
   }
+  // Lower-case words; punctuation is not part of a word ("dull," reads as "dull").
   function tokenize(sentence) {
-    return sentence.split(/\s+/).filter(function (w) { return w.length > 0; });
+    return sentence.toLowerCase().split(/[^a-z']+/).filter(function (w) { return w.length > 0; });
   }
 
   var M = {
@@ -320,11 +229,10 @@
     matVec: matVec, matTVec: matTVec, norm: norm, zeros: zeros,
     rnnCell: rnnCell, lstmCell: lstmCell, gruCell: gruCell,
     gateStep: gateStep, gruGateStep: gruGateStep,
-    lstmSequence: lstmSequence, rnnGradNorms: rnnGradNorms, lstmGradNorms: lstmGradNorms,
+    lstmSequence: lstmSequence, rnnGradNorms: rnnGradNorms,
     conveyor: conveyor, scalarRnnGrad: scalarRnnGrad, bidirectionalLstm: bidirectionalLstm,
-    rng: rng, uniformMatrix: uniformMatrix, hashString: hashString, orthogonal: orthogonal,
-    VANISH: VANISH, vanishingNet: vanishingNet, vanishingCurves: vanishingCurves,
-    BIDIR: BIDIR, embedWord: embedWord, bidirectionalNet: bidirectionalNet, tokenize: tokenize
+    vanishingCurves: vanishingCurves, softmax: softmax, perStepClassifier: perStepClassifier,
+    tokenize: tokenize
   };
   root.LSTMCourseMath = M;
   if (typeof module === "object" && module && module.exports) module.exports = M;

@@ -1,70 +1,34 @@
 /*
- * vanishing-gradient (chapter 1): backpropagation through time in a small RNN and a small LSTM
- * (H = 8) reading the same random inputs. The recurrent matrices are an orthogonal matrix times
- * `scale`, so `scale` is the RNN's spectral radius. The plot shows, on a log scale, how much of
- * the gradient of L = mean(h_T) reaches the state k steps back:
- *   RNN:  |dL/dh_{T-k}| / |dL/dh_T|        LSTM: |dL/dc_{T-k}| / |dL/dc_T|
- * The LSTM's forget bias sets how open its forget gates are (sigmoid(1) = 0.73, sigmoid(4) = 0.98).
+ * vanishing-gradient (chapter 1): the chapter's measurement, live. A tanh RNN with
+ * W_hh = rho * Q (Q orthogonal, so every singular value is rho), zero biases and inputs of size
+ * 1e-4 (tanh's linear regime) reads T steps; the loss reads h_T. The plot shows, on a log scale,
+ *   RNN:  |dL/dh_{T-k}| / |dL/dh_T|    (the product of k Jacobians, eq. ch1-bptt)
+ * and, for comparison, the LSTM's cell path from chapter 3: the product of k forget gates, each
+ * sigma(b_f) here. The readouts are the values at lag T - 1, the number chapter 1 prints.
  */
 (function (root) {
   "use strict";
   var M = root.LSTMCourseMath, U = root.LSTMCourseUI;
 
-  var defaults = { scale: 1.0, length: 50, forget_bias: 1.0 };
-  var SLIDERS = [
-    { param: "scale", label: "recurrent weight scale (RNN spectral radius)", min: 0.5, max: 2, step: 0.01 },
-    { param: "length", label: "T (sequence length)", min: 2, max: M.VANISH.maxT, step: 1 },
-    { param: "forget_bias", label: "LSTM forget-gate bias", min: 0, max: 6, step: 0.1 }
-  ];
-  var W = 480, Hh = 240, X0 = 52, LO = -12, HI = 6;
-
-  function plot() {
-    var s = U.svg, sy = U.scale(LO, HI, Hh - 26, 8);
-    var node = s("svg", { viewBox: "0 0 " + W + " " + Hh, class: "lw-plot", role: "img",
-      "aria-label": "gradient norm against lag for the RNN and the LSTM, log scale" });
-    for (var e = LO; e <= HI; e += 3) {
-      node.appendChild(s("line", { x1: X0, x2: W - 10, y1: sy(e), y2: sy(e), class: "lw-grid" }));
-      node.appendChild(s("text", { x: X0 - 6, y: sy(e) + 4, class: "lw-tick", "text-anchor": "end" }, ["1e" + e]));
-    }
-    node.appendChild(s("text", { x: W - 10, y: Hh - 8, class: "lw-tick", "text-anchor": "end" }, ["lag T − t"]));
-    var rnn = s("polyline", { class: "lw-curve lw-c2" }), lstm = s("polyline", { class: "lw-curve lw-c1" });
-    node.appendChild(rnn); node.appendChild(lstm);
-    node.appendChild(s("text", { x: X0 + 8, y: Hh - 44, class: "lw-tick lw-c1t" }, ["— LSTM |dL/dc_t|"]));
-    node.appendChild(s("text", { x: X0 + 8, y: Hh - 30, class: "lw-tick lw-c2t" }, ["— RNN |dL/dh_t|"]));
-    var y = function (v) { return sy(Math.max(LO, Math.min(HI, Math.log10(Math.max(v, 1e-300))))); };
-    return {
-      node: node,
-      set: function (curves) {
-        var sx = U.scale(0, curves.rnn.length - 1, X0, W - 10), ks = curves.rnn.map(function (_, k) { return sx(k); });
-        rnn.setAttribute("points", U.points(ks, curves.rnn.map(y)));
-        lstm.setAttribute("points", U.points(ks, curves.lstm.map(y)));
-      }
-    };
-  }
-
-  function render(ctx) {
-    var model = ctx.model, el = ctx.el;
-    U.frame(el, "vanishing-gradient", "Vanishing and exploding gradients",
-      "How much gradient reaches a state k steps before the end. Below scale 1 the RNN's curve " +
-      "falls off a cliff; above it, it can blow up. The LSTM's cell path depends on its forget gates.");
-    var panels = U.panels(), controls = panels.controls, outs = panels.outs;
-    var ro = {
-      rnn_ratio: U.readout("rnn_ratio", "RNN  |dL/dh_0| / |dL/dh_T|"),
-      lstm_ratio: U.readout("lstm_ratio", "LSTM  |dL/dc_0| / |dL/dc_T|")
-    };
-    var pic = plot(), cache = { key: null, net: null };
-    function update() {
-      var T = Math.round(Number(model.get("length")));
-      var scale = Number(model.get("scale")), fb = Number(model.get("forget_bias"));
-      if (cache.key !== scale + "/" + fb) cache = { key: scale + "/" + fb, net: M.vanishingNet(scale, fb) };
-      var curves = M.vanishingCurves(scale, fb, T, cache.net);
-      ro.rnn_ratio.set(curves.rnn[T]); ro.lstm_ratio.set(curves.lstm[T]);
-      pic.set(curves);
-    }
-    SLIDERS.forEach(function (spec) { controls.appendChild(U.slider(model, spec, update).row); });
-    Object.keys(ro).forEach(function (k) { outs.appendChild(ro[k].row); });
-    U.assemble(el, panels, pic.node, update);
-  }
-
-  root.LSTMCourseWidgets["vanishing-gradient"] = { defaults: defaults, render: render };
+  U.register("vanishing-gradient", function render(ctx) {
+    var w = U.mount(ctx, "vanishing-gradient",
+      "At ρ = 1 the RNN's product of Jacobians neither grows nor shrinks (the knife edge of " +
+      "chapter 1); move ρ a little and it vanishes or explodes exponentially in the lag. The " +
+      "LSTM's cell path multiplies forget gates f = σ(b_f) < 1 instead: it shrinks as f^k, " +
+      "slowly when b_f is large, and it can never explode (chapter 3).");
+    var pic = U.logPlot("gradient ratio against lag for the RNN and the LSTM's cell path, log scale",
+      "lag T − t");
+    var net = w.spec.data;
+    w.onChange(function () {
+      var T = w.value("length"), b = w.value("forget_bias");
+      var curves = M.vanishingCurves(net, w.value("scale"), b, T);
+      w.report({ rnn_ratio: curves.rnn[T - 1], lstm_ratio: curves.lstm[T - 1] });
+      pic.draw([
+        { label: "RNN |dL/dh_t| / |dL/dh_T|", cls: "lw-c2", ys: curves.rnn },
+        { label: "LSTM cell path ∏ f_s, f = σ(" + b.toFixed(1) + ") = " + M.sigmoid(b).toFixed(3),
+          cls: "lw-c1", dash: "6 4", ys: curves.lstm }
+      ]);
+    });
+    w.show(pic.node);
+  });
 })(typeof globalThis !== "undefined" ? globalThis : this);

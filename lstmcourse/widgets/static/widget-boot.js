@@ -1,8 +1,10 @@
 /*
  * widget-boot.js: the static book's host. For every <div data-widget="NAME"> on the page it makes
  * an in-page model (anywidget's get / set / on / off / save_changes, no kernel behind it) filled
- * with the widget's defaults and calls the widget's render({model, el}).
- * Loaded as a classic script after lstm-math.js, widget-ui.js and the widget files.
+ * with the widget's defaults from the registry and calls the widget's render({model, el}).
+ * The widget sets its outputs on the same model (model.set), as it does in Jupyter, so
+ * el.lstmModel.get(NAME) reads inputs and outputs alike.
+ * Loaded as a classic script after the registry, lstm-math.js, widget-ui.js and the widgets.
  */
 (function (root) {
   "use strict";

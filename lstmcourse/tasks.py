@@ -17,8 +17,6 @@ D      input features per step (only the adding problem: D = 2)
 The same ``seed`` gives the same data on every machine (NumPy's ``default_rng`` draws the
 examples; torch only wraps the arrays).
 
-Tasks
------
 :func:`adding_problem` and :func:`temporal_order` follow Hochreiter & Schmidhuber (1997).
 The other three turn examples from the lecture notes into tasks whose answer needs a word
 that is far away: :func:`negation` ("not good ... no like"), :func:`agreement`

@@ -47,6 +47,10 @@ def seed_everything(seed: int, threads: int | None = None) -> None:
       seeds (medians), never taken from one model.
     - ``torch.use_deterministic_algorithms`` would not help: it only swaps CUDA kernels, and
       CPU kernels are already deterministic for a given instruction set.
+
+    Args:
+        seed: the seed of all three generators (NumPy's takes it modulo :math:`2^{32}`).
+        threads: torch's number of CPU threads; None leaves it as it is.
     """
     random.seed(seed)
     np.random.seed(seed % 2**32)
@@ -56,7 +60,17 @@ def seed_everything(seed: int, threads: int | None = None) -> None:
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
-    """``None``/"cpu" -> CPU; "cuda" only when CUDA is available (a clear error otherwise)."""
+    """The torch device to run on: ``None`` or "cpu" gives the CPU, "cuda" needs CUDA.
+
+    Args:
+        device: a device name or ``torch.device``; None means the CPU.
+
+    Returns:
+        The ``torch.device``.
+
+    Raises:
+        ValueError: CUDA asked for but not available.
+    """
     dev = torch.device("cpu" if device is None else device)
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={str(device)!r} asked for CUDA, but torch sees no CUDA device; "
@@ -65,13 +79,21 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
 
 
 def accuracy(output: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of correct class predictions; ``output`` (..., C) logits, ``y`` (...) ids."""
+    """Fraction of correct class predictions.
+
+    Args:
+        output: logits, (..., C).
+        y: class ids, (...).
+
+    Returns:
+        The accuracy, a float in [0, 1].
+    """
     return (output.argmax(dim=-1) == y).float().mean().item()
 
 
 @dataclass
 class FitResult:
-    """What ``fit`` returns.
+    """What :func:`fit` returns.
 
     Attributes:
         model: the trained model, with the best validation weights loaded.
@@ -104,9 +126,21 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: Los
              score_fn: Callable[[torch.Tensor, torch.Tensor], float] = accuracy,
              batch_size: int = 512, device: str | torch.device | None = None
              ) -> tuple[float, float]:
-    """Mean loss and score of ``model`` on ``x`` (T, B, ...) and ``y`` (B, ...).
+    """Mean loss and score of ``model`` on a data set, in evaluation mode, without gradients.
 
     The score is computed on all outputs at once, so any ``score_fn`` works.
+
+    Args:
+        model: maps ``x[:, batch]`` to outputs, (B, C) or time-major (T, B, C).
+        x: inputs, time-major (T, B, ...).
+        y: targets, (B, ...).
+        loss_fn: compares outputs with targets; averaged over the examples.
+        score_fn: higher is better (default: accuracy).
+        batch_size: examples per forward pass.
+        device: where the model runs; data move batch by batch.
+
+    Returns:
+        The pair ``(loss, score)``.
     """
     dev = resolve_device(device)
     model.eval()
@@ -149,6 +183,13 @@ def fit(model: nn.Module, train: Data | Callable[[int], Data],
         device: "cpu" (default) or e.g. "cuda"; data move batch by batch.
         progress: ``True`` show a bar, ``False`` never, ``None`` only on a terminal.
         desc: label of the progress bar.
+
+    Returns:
+        A :class:`FitResult` with the model, its best weights loaded, and the history.
+
+    Raises:
+        ValueError: ``epochs``, ``batch_size`` or ``patience`` below 1, or x and y of
+            different batch sizes.
     """
     if patience < 1 or epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs, batch_size and patience must be >= 1, got {epochs}, "

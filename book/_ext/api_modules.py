@@ -6,14 +6,25 @@ by hand: modules are added while the course grows. The directive walks the packa
 section titled with the module name holding ``.. automodule:: NAME`` with ``:members:``.
 A module that fails to import is an autodoc warning, so a broken package fails the build.
 
-Packages (``__init__``) get their docstring only: their ``__all__`` re-exports functions that are
-documented in their own modules, and ``lstmcourse.numpy.lstm`` would otherwise name both the
-module and the re-exported function.
+Packages (``__init__``) document what they define themselves; what they re-export from their
+modules (``lstmcourse.numpy.lstm`` and the rest of ``__all__``) is documented once, in its own
+module, and the package's section lists those names as links to it.
 
-The course's docstrings are plain text written to be read in an editor: shape legends in aligned
-columns, equations indented by four spaces, ``|x|`` for absolute values. As reStructuredText those
-would be errors (substitutions, unexpected indentation) or mangled tables, so every docstring is
-shown verbatim, as a literal block, exactly as ``help()`` prints it.
+The docstrings are reStructuredText in Google style, which ``sphinx.ext.napoleon`` turns into
+field lists; the format, for every module of the package:
+
+- sections ``Args:``, ``Returns:``, ``Raises:``, ``Example:``/``Examples:``, ``Attributes:``,
+  plus the custom sections in :data:`CUSTOM_SECTIONS`: ``Inputs:``, ``Outputs:`` (what a
+  module's ``forward`` takes and gives, as in torch.nn's docs) and ``Shape:``, each a list of
+  ``name: description`` entries like ``Args:``;
+- math in the ``:math:`` role inline and in ``.. math::`` blocks for displayed equations (in
+  raw strings, so that backslashes survive); ``|x|`` is reST's substitution syntax, so an
+  absolute value goes inside ``:math:``;
+- shape legends and other aligned text as bullet lists, definition lists or tables: indented
+  text is a block quote in reST, and columns aligned by spaces do not survive.
+
+The build runs with ``--warningiserror``, so a docstring that is not valid reST fails it;
+``tests/book/test_api_page.py`` checks the docstrings of the reference modules without a build.
 
 Usage (inside ``{eval-rst}`` in a MyST page, since the generated content is reStructuredText)::
 
@@ -28,11 +39,17 @@ import pkgutil
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
 # Reading order: the reference first, then the torch mirror, then everything else by name.
 FIRST = ("numpy", "torch")
+
+#: napoleon's extra sections (``napoleon_custom_sections``): entries ``name: description``,
+#: rendered like ``Args:``.
+CUSTOM_SECTIONS = [("Inputs", "params_style"), ("Outputs", "params_style"),
+                   ("Shape", "params_style")]
 
 
 def _reading_order(package: str, name: str) -> tuple[int, str]:
@@ -53,6 +70,50 @@ def public_modules(package: str) -> list[str]:
     return sorted(names, key=lambda name: _reading_order(package, name))
 
 
+def _exports(name: str) -> tuple[list[str], list[str]]:
+    """What ``__all__`` of module ``name`` lists: (names it defines, full names of re-exports).
+
+    ``lstmcourse.numpy`` re-exports ``lstmcourse.numpy.lstm.lstm`` and so on, where autodoc
+    documents them. Names without a ``__module__`` (constants) are left out of both lists.
+    """
+    module = importlib.import_module(name)
+    own, elsewhere = [], []
+    for attr in getattr(module, "__all__", ()):
+        obj = getattr(module, attr)
+        home = getattr(obj, "__module__", None)
+        if home == name:
+            own.append(attr)
+        elif home and home.startswith(name + "."):
+            elsewhere.append(f"{home}.{getattr(obj, '__qualname__', attr)}")
+    return own, elsewhere
+
+
+def module_rst(name: str) -> list[str]:
+    """The reST section of one module: title, ``automodule`` and a package's re-exports.
+
+    A module gets ``:members:``. A package gets only the members it defines itself: with
+    ``__all__`` set, ``:members:`` would document every re-export a second time, and
+    ``lstmcourse.numpy.lstm`` would name both a module and a function.
+    """
+    title = f"``{name}``"
+    lines = [title, "-" * len(title), "", f".. automodule:: {name}"]
+    try:
+        module = importlib.import_module(name)
+    except Exception:  # automodule reports the failed import as a warning: the build fails
+        return lines + [""]
+    if not hasattr(module, "__path__"):
+        lines += ["   :members:", ""]
+        return lines
+    own, elsewhere = _exports(name)
+    if own:
+        lines.append(f"   :members: {', '.join(own)}")
+    lines.append("")
+    if elsewhere:
+        links = ", ".join(f":py:obj:`~{full}`" for full in elsewhere)
+        lines += [f"Importable from ``{name}``, documented in their modules: {links}.", ""]
+    return lines
+
+
 class ApiModules(SphinxDirective):
     """Emit one titled autodoc section per public module of the package given as argument."""
 
@@ -62,30 +123,31 @@ class ApiModules(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         lines: list[str] = []
         for name in public_modules(self.arguments[0]):
-            title = f"``{name}``"
-            lines += [title, "-" * len(title), "", f".. automodule:: {name}"]
-            if not hasattr(importlib.import_module(name), "__path__"):
-                lines.append("   :members:")
-            lines.append("")
+            lines += module_rst(name)
         container = nodes.section()
         container.document = self.state.document
         nested_parse_with_titles(self.state, StringList(lines, source="api-modules"), container)
         return container.children
 
 
-def docstring_as_text(
-    app: Sphinx, what: str, name: str, obj: object, options: dict, lines: list[str]
-) -> None:
-    """``autodoc-process-docstring`` hook: show the docstring verbatim, as a literal block."""
-    if not name.startswith("lstmcourse") or not any(line.strip() for line in lines):
-        return
-    text = [line.rstrip() for line in lines]
-    while text and not text[-1]:
-        text.pop()
-    lines[:] = ["::", ""] + [f"    {line}" if line else "" for line in text] + [""]
+def configure(app: Sphinx, config: Config) -> None:
+    """``config-inited`` hook: the autodoc and napoleon settings the docstring format needs.
+
+    Kept here, beside the directive, so that the format has one home: :data:`CUSTOM_SECTIONS`
+    are added to any ``napoleon_custom_sections`` of ``_config.yml``, signatures show defaults
+    as written in the source (``dtype=np.float64``, not ``<class 'numpy.float64'>``), and types
+    from the annotations go to the parameters the docstring lists (``Args:``) and to a documented
+    return value, not to a second list beside a dataclass's ``Attributes:``.
+    """
+    sections = list(config.napoleon_custom_sections or [])
+    config.napoleon_custom_sections = sections + [s for s in CUSTOM_SECTIONS if s not in sections]
+    config.autodoc_preserve_defaults = True
+    config.autodoc_typehints_description_target = "documented"
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx.ext.autodoc")
+    app.setup_extension("sphinx.ext.napoleon")
     app.add_directive("api-modules", ApiModules)
-    app.connect("autodoc-process-docstring", docstring_as_text)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", configure)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,16 +20,25 @@ Finally it keeps sphinx-book-theme's layout intact under pydata-sphinx-theme 0.1
 search field to a top navigation bar unless ``navbar_persistent`` is set: the book theme has no
 such bar (its search sits in the sidebar), so the page would show an empty header with a second
 search box.
+
+And it makes the numbers of the text searchable. Sphinx's English search cuts "53,200" into
+"53" and "200", and its searchtools.js drops every query word made of digits only, so no number
+the book prints (glued from code: a parameter count, a ratio such as 0.086) could ever be found.
+:class:`SearchKeepingNumbers` keeps a number with its thousands commas or decimal point as one
+word, in the index (Python) and in the query (the JavaScript splitter it ships), and such a word
+is not all digits, so the query keeps it.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.search.en import SearchEnglish
 
 # Anything whose file name or inline body mentions one of these belongs to Thebe.
 THEBE_MARKERS = ("thebe", "THEBE_JS_URL")
@@ -91,7 +100,25 @@ def no_top_navbar(app: Sphinx, config: Any) -> None:
     config.html_theme_options.setdefault("navbar_persistent", [])
 
 
+class SearchKeepingNumbers(SearchEnglish):
+    """English search in which 53,200 or 0.086 is one word (stemming and stop words unchanged).
+
+    The Python pattern splits the text for the index; ``js_splitter_code`` replaces
+    searchtools.js's ``splitQuery`` (language_data.js loads after it) with the same pattern, so a
+    query is cut exactly as the text was.
+    """
+
+    # A digit group joined to the next by "," or "." (53,200 / 0.086 / 1,234.5), else a word.
+    _word_re = re.compile(r"\d+(?:[.,]\d+)+|\w+")
+    js_splitter_code = r"""
+var splitQuery = (query) =>
+  query.match(/\p{Nd}+(?:[.,]\p{Nd}+)+|[\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
+  || [];
+"""
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_search_language(SearchKeepingNumbers)   # replaces Sphinx's "en"
     app.connect("config-inited", no_top_navbar)
     app.connect("builder-inited", drop_thebe_static_path, priority=900)
     app.connect("doctree-resolved", drop_thebe_nodes, priority=900)

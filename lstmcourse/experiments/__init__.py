@@ -26,14 +26,17 @@ from . import (
     gradients,
     gru_vs_lstm,
     negation,
+    practice,
     tanh_sigmoid,
 )
 from .common import RESULTS_DIR, load_results, machine, save_results
+from .plotting import SAVE_DPI, use_book_style
 
 __all__ = ["EXPERIMENTS", "RESULTS_DIR", "run_experiment", "load", "plot"]
 
 EXPERIMENTS: dict[str, ModuleType] = {m.NAME: m for m in (
-    distance, gradients, forget_gates, negation, gru_vs_lstm, bidirectional, tanh_sigmoid)}
+    distance, gradients, forget_gates, negation, gru_vs_lstm, bidirectional, tanh_sigmoid,
+    practice)}
 
 
 def _module(name: str) -> ModuleType:
@@ -63,7 +66,7 @@ def run_experiment(name: str, size: str = "full", *, out_dir: Path | str | None 
             import matplotlib.pyplot as plt
 
             fig = plot(name, results)
-            fig.savefig(Path(out_dir) / f"{name}.png", dpi=120, bbox_inches="tight")
+            fig.savefig(Path(out_dir) / f"{name}.png", dpi=SAVE_DPI, bbox_inches="tight")
             plt.close(fig)
     return results
 
@@ -79,6 +82,7 @@ def plot(name: str, results: dict | None = None):
 
     Returns the matplotlib Figure.
     """
+    use_book_style()
     ax = _module(name).plot(results if results is not None else load(name))
     fig = (ax[0] if hasattr(ax, "__len__") else ax).figure
     fig.tight_layout()

@@ -95,6 +95,8 @@ def plot(results: dict, ax=None):
     """Per-step accuracy against the step's distance to the deciding word."""
     import matplotlib.pyplot as plt
 
+    from .plotting import legend_outside
+
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     labels = {"lstm": "LSTM (forward)", "lstm-backward": "LSTM reading backwards",
@@ -102,9 +104,9 @@ def plot(results: dict, ax=None):
     for name, ys in results["curve"].items():
         ax.plot(results["offsets"], ys, "-o", ms=3, label=labels.get(name, name))
     ax.axvline(0, color="k", lw=0.8, ls=":")
-    ax.set_xlabel("step minus the deciding word's step")
-    ax.set_ylabel("accuracy of the verdict at that step")
+    ax.set_xlabel("step minus the deciding word's step (steps)")
+    ax.set_ylabel("accuracy of the verdict\nat that step (fraction)")
     ax.set_ylim(0.3, 1.03)
-    ax.legend(fontsize=8, loc="lower right")
+    legend_outside(ax)
     ax.set_title("Judging before the deciding word")
     return ax

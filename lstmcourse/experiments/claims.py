@@ -19,7 +19,8 @@ from .common import RESULTS_DIR, load_results
 
 HOLDS, PARTLY, FAILS = "holds", "partly", "does not hold"
 
-__all__ = ["HOLDS", "PARTLY", "FAILS", "Claim", "CLAIMS", "verdicts", "to_html"]
+__all__ = ["HOLDS", "PARTLY", "FAILS", "Claim", "CLAIMS", "NEGATION", "negation_rule_text",
+           "verdicts", "to_html"]
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,32 @@ def gates_binary(r: dict) -> Verdict:
     return Verdict(FAILS if all(v < 0.5 for v, _ in shares.values()) else PARTLY, ev)
 
 
-def bow_fails_negation(r: dict) -> Verdict:
-    """Holds if the LSTM reaches >= 95 %, the bag of words stays within 2 points of the
-    order-blind ceiling, and the gap is >= 20 points; partly if the gap is >= 10 points."""
+#: The negation rule's thresholds, as fractions of test accuracy. The rule below and the
+#: sentence the claims page prints (:func:`negation_rule_text`) are both made from these.
+NEGATION = {"lstm_min": 0.95, "ceiling_slack": 0.02, "gap_holds": 0.20, "gap_partly": 0.10}
+
+
+def negation_rule_text(t: dict = NEGATION) -> str:
+    """The negation rule in words, with its thresholds filled in from ``t``."""
+    def pts(v):
+        return f"{round(100 * v):d} points"
+    return (f"It holds if the LSTM reaches at least {t['lstm_min']:.0%}, the bag of words "
+            f"scores no more than {pts(t['ceiling_slack'])} above the order-blind ceiling "
+            f"(no order-blind model can beat the ceiling; the slack is for the test sample, so "
+            f"any score below the ceiling passes), and the LSTM leads the bag of words by at "
+            f"least {pts(t['gap_holds'])}; partly if that lead is at least "
+            f"{pts(t['gap_partly'])}; otherwise it does not hold.")
+
+
+def bow_fails_negation(r: dict, t: dict = NEGATION) -> Verdict:
     lstm, bow, ceil = r["summary"]["lstm"], r["summary"]["bow"], r["bow_ceiling"]
     ev = f"LSTM {lstm:.1%}, bag of words {bow:.1%} (best possible order-blind: {ceil:.1%})"
-    if lstm >= 0.95 and bow <= ceil + 0.02 and lstm - bow >= 0.2:
+    if lstm >= t["lstm_min"] and bow <= ceil + t["ceiling_slack"] and lstm - bow >= t["gap_holds"]:
         return Verdict(HOLDS, ev)
-    return Verdict(PARTLY if lstm - bow >= 0.1 else FAILS, ev)
+    return Verdict(PARTLY if lstm - bow >= t["gap_partly"] else FAILS, ev)
+
+
+bow_fails_negation.__doc__ = negation_rule_text()
 
 
 def gru_fewer_params(r: dict) -> Verdict:
@@ -141,8 +160,9 @@ def gru_faster(r: dict) -> Verdict:
 
 
 def gru_same_accuracy(r: dict) -> Verdict:
-    """Paired accuracy difference GRU - LSTM over tasks and seeds: holds if
-    |mean| <= max(0.02, 2 standard errors); partly if |mean| <= 0.1; else does not hold."""
+    r"""Paired accuracy difference GRU - LSTM over tasks and seeds: holds if
+    :math:`|\text{mean}| \le \max(0.02, 2\,\text{standard errors})`; partly if
+    :math:`|\text{mean}| \le 0.1`; else does not hold."""
     d = r["summary"]["accuracy_diff"]
     sem = 0.0 if d["sem"] is None else d["sem"]   # None (one pair) counts as 0
     ev = (f"GRU - LSTM = {d['mean']:+.3f} ± {sem:.3f} (s.e., {d['n']} pairs); "

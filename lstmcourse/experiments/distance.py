@@ -50,6 +50,8 @@ def plot(results: dict, ax=None):
     """Median test accuracy (line) and each seed (dots) against distance, one colour per kind."""
     import matplotlib.pyplot as plt
 
+    from .plotting import legend_outside
+
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     colors = {"rnn": "tab:red", "lstm": "tab:blue", "gru": "tab:green"}
@@ -60,9 +62,9 @@ def plot(results: dict, ax=None):
         pts = [(r["distance"], r["accuracy"]) for r in results["rows"] if r["kind"] == kind]
         ax.scatter(*zip(*pts, strict=True), s=12, alpha=0.35, color=colors.get(kind))
     ax.axhline(0.5, color="gray", lw=0.8, ls=":")
-    ax.set_xlabel("distractor words between subject and verb")
-    ax.set_ylabel("test accuracy")
+    ax.set_xlabel("distractor words between subject and verb (words)")
+    ax.set_ylabel("test accuracy (fraction)")
     ax.set_ylim(0.4, 1.03)
-    ax.legend(loc="lower left")
+    legend_outside(ax)
     ax.set_title("Who remembers the subject?")
     return ax

@@ -98,6 +98,8 @@ def plot(results: dict, ax=None):
     ends at 0.1 and 0.9; the legend gives the number of models in each group."""
     import matplotlib.pyplot as plt
 
+    from .plotting import legend_outside
+
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     for label, s in results["summary"].items():
@@ -108,9 +110,9 @@ def plot(results: dict, ax=None):
                 label=f"{label}, {s['models']} models: {s['near_0_or_1']:.0%} near 0 or 1")
     for x0, x1 in ((0, 0.1), (0.9, 1.0)):
         ax.axvspan(x0, x1, color="gray", alpha=0.15)
-    ax.set_xlabel("forget-gate value f")
-    ax.set_ylabel("fraction of values")
-    ax.set_ylim(0, 1.5 * max(r["fraction"] for r in results["rows"]))
-    ax.legend(fontsize=8, loc="upper center")
+    ax.set_xlabel("forget-gate value f (0 to 1)")
+    ax.set_ylabel("fraction of values per bin")
+    ax.set_ylim(0, 1.05 * max(r["fraction"] for r in results["rows"]))
+    legend_outside(ax, "below", ncol=1)
     ax.set_title("Are forget gates mostly 0 or 1?")
     return ax

@@ -171,6 +171,8 @@ def plot(results: dict, ax=None):
     """log-scale median g(k)/g(0) against lag k; solid trained, dashed untrained."""
     import matplotlib.pyplot as plt
 
+    from .plotting import legend_outside
+
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     colors = {"rnn": "tab:red", "lstm": "tab:blue", "gru": "tab:green"}
@@ -183,7 +185,7 @@ def plot(results: dict, ax=None):
             ax.semilogy(range(len(curve)), curve, ls, color=colors.get(kind),
                         label=f"{kind.upper()} {label} ({n})")
     ax.set_xlabel("lag k (steps back from the verb)")
-    ax.set_ylabel("median gradient norm g(k) / g(0)")
-    ax.legend(fontsize=8, ncol=2)
+    ax.set_ylabel("median gradient norm\ng(k) / g(0) (ratio)")
+    legend_outside(ax)
     ax.set_title("Gradient reaching a state k steps back")
     return ax

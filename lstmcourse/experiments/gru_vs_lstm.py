@@ -2,7 +2,7 @@
 
 Claims tested (chapter 5): the GRU has fewer parameters, is "relatively faster", and shows
 "basically no significant difference" in accuracy. Parameters are counted on the modules and
-checked against :func:`lstmcourse.numpy.lstm_param_count` / ``gru_param_count``. Time: one
+checked against :func:`lstmcourse.numpy.params.lstm_param_count` / ``gru_param_count``. Time: one
 training step (forward, backward, Adam) on a batch of agreement sentences, the two models
 timed in alternation, median of ``repeats`` rounds, once with ``torch.nn``'s layers and once
 with ``lstmcourse.torch``'s. Accuracy: the models of experiments 1
@@ -105,27 +105,33 @@ def plot(results: dict, ax=None):
     """Three panels: parameters, time per step, mean accuracy per task."""
     import matplotlib.pyplot as plt
 
+    from .plotting import legend_outside
+
     s = results["summary"]
     if ax is None:
-        _, ax = plt.subplots(1, 3, figsize=(9, 3.2))
+        _, ax = plt.subplots(1, 3, figsize=(9, 3.4))
     colors = ["tab:blue", "tab:green"]
     ax[0].bar(["LSTM", "GRU"], [s["params"]["lstm"], s["params"]["gru"]], color=colors)
-    ax[0].set_title("parameters (recurrent layer)")
+    ax[0].set_title("recurrent layer")
+    ax[0].set_ylabel("parameters (count)")
     backends = list(s["step_ms"])
     xs = np.arange(len(backends))
     for i, kind in enumerate(["lstm", "gru"]):
         ax[1].bar(xs + (i - 0.5) * 0.4, [s["step_ms"][b][kind] for b in backends], 0.4,
                   color=colors[i], label=kind.upper())
-    ax[1].set_xticks(xs, backends, fontsize=8)
-    ax[1].set_title("ms per training step")
+    ax[1].set_xticks(xs, backends, rotation=20, ha="right")
+    ax[1].set_title("training step")
+    ax[1].set_ylabel("time per step (ms)")
     task_names = list(dict.fromkeys(r["task"] for r in results["rows"]))
     xs = np.arange(len(task_names))
     for i, kind in enumerate(["lstm", "gru"]):
         means = [np.mean([r["accuracy"] for r in results["rows"]
                           if r["kind"] == kind and r["task"] == t]) for t in task_names]
         ax[2].bar(xs + (i - 0.5) * 0.4, means, 0.4, color=colors[i], label=kind.upper())
-    ax[2].set_xticks(xs, [t.replace("agreement ", "") for t in task_names], fontsize=8)
+    ax[2].set_xticks(xs, [t.replace("agreement ", "") for t in task_names], rotation=20,
+                     ha="right")
     ax[2].set_ylim(0.4, 1.02)
-    ax[2].set_title("test accuracy")
-    ax[2].legend(fontsize=8, loc="lower right")
+    ax[2].set_title("tasks")
+    ax[2].set_ylabel("test accuracy (fraction)")
+    legend_outside(ax[2])
     return ax

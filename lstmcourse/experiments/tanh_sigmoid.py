@@ -4,10 +4,11 @@ Claim tested (chapter 4): the notes say tanh is preferred because its larger der
 alleviates the vanishing gradient. We measure how the gradient of an untrained plain RNN,
 h_t = phi(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), shrinks with the lag for phi = tanh and
 phi = sigmoid, with the same weights (torch's uniform init, drawn by
-:func:`lstmcourse.numpy.init_params`) multiplied by a gain. The gradient k steps back is the
+:func:`lstmcourse.numpy.params.init_params`) multiplied by a gain. The gradient k steps back is the
 product of k Jacobians, dh_T/dh_{T-k} = prod_t diag(phi'(a_t)) W_hh; we apply it to a random
 unit vector and average its norm over sentences. The derivatives are
-:func:`lstmcourse.numpy.tanh_grad` and :func:`~lstmcourse.numpy.sigmoid_grad` (at most 1 and 1/4).
+:func:`lstmcourse.numpy.activations.tanh_grad` and
+:func:`~lstmcourse.numpy.activations.sigmoid_grad` (at most 1 and 1/4).
 Experiment 1 then says whether a *trained* tanh RNN carries information far.
 """
 
@@ -70,6 +71,8 @@ def plot(results: dict, ax=None):
     """log-scale gradient norm against lag; colour = gain, line style = nonlinearity."""
     import matplotlib.pyplot as plt
 
+    from .plotting import legend_outside
+
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     colors = ["tab:blue", "tab:orange", "tab:purple", "tab:gray"]
@@ -80,8 +83,8 @@ def plot(results: dict, ax=None):
             lags, g = np.array(pts).T
             ax.semilogy(lags, np.maximum(g, 1e-300), ls, color=colors[i % 4],
                         label=f"{phi}, weights x{float(gain):g}")
-    ax.set_xlabel("lag k")
-    ax.set_ylabel("gradient norm k steps back")
-    ax.legend(fontsize=8, ncol=2)
+    ax.set_xlabel("lag k (steps)")
+    ax.set_ylabel("gradient norm k steps back\n(relative to lag 0)")
+    legend_outside(ax)
     ax.set_title("Plain RNN at initialisation")
     return ax

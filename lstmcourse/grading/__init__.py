@@ -13,18 +13,19 @@ runs student code.
 
 Modules:
 
-- ``plan``: plans, the student/given placeholders, running a plan at home.
-- ``record``: the only grading code that runs beside student code: calls, and plain-data records.
-- ``sandbox`` and ``runner``: bubblewrap around one notebook's execution.
-- ``autograde``: the nbgrader preprocessor that plans, runs the sandbox and judges.
-- ``sanitize``: nbgrader's OverwriteCells and ClearHiddenTests, without their false alarms.
-- ``course``: the assignments as data (sources, descriptions for the book, the student
+- :mod:`.plan`: plans, the student/given placeholders, running a plan at home.
+- :mod:`.record`: the only grading code that runs beside student code: calls, and plain-data
+  records.
+- :mod:`.sandbox` and :mod:`.runner`: bubblewrap around one notebook's execution.
+- :mod:`.autograde`: the nbgrader preprocessor that plans, runs the sandbox and judges.
+- :mod:`.sanitize`: nbgrader's OverwriteCells and ClearHiddenTests, without their false alarms.
+- :mod:`.course`: the assignments as data (sources, descriptions for the book, the student
   version) and a notebook graded by the autograder's pipeline outside nbgrader's gradebook,
   for ``python -m lstmcourse.grading check`` (``__main__``), a learner's own grader.
-- ``given``: the functions a notebook gives its students, cut out for the sandbox.
-- ``rules``: what an assignment forbids (the course package; torch's LSTM in assignment 5).
-- ``report``: comparison of one output with the reference and with mistaken variants.
-- ``mistakes``: the catalogue of common wrong implementations, computed on purpose.
-- ``cases``: the sizes and inputs every check runs.
-- ``a1_rnn`` … ``a5_torch_lstm``: the checks, one module per assignment.
+- :mod:`.given`: the functions a notebook gives its students, cut out for the sandbox.
+- :mod:`.rules`: what an assignment forbids (the course package; torch's LSTM in assignment 5).
+- :mod:`.report`: comparison of one output with the reference and with mistaken variants.
+- :mod:`.mistakes`: the catalogue of common wrong implementations, computed on purpose.
+- :mod:`.cases`: the sizes and inputs every check runs.
+- :mod:`.a1_rnn` … :mod:`.a5_torch_lstm`: the checks, one module per assignment.
 """

@@ -62,8 +62,18 @@ class CourseError(Exception):
 
 # ------------------------------------------------------------------------- where the course is
 def course_dir(path: str | os.PathLike | None = None) -> Path:
-    """The course folder (holding ``source/`` and ``nbgrader_config.py``): ``path``, else
-    ``$LSTMCOURSE_COURSE``, else ``assignments/`` of the repository this package lives in."""
+    """The course folder, the one holding ``source/`` and ``nbgrader_config.py``.
+
+    Args:
+        path: the folder; None looks at ``$LSTMCOURSE_COURSE``, then at ``assignments/`` of
+            the repository this package lives in.
+
+    Returns:
+        The folder, resolved.
+
+    Raises:
+        CourseError: the folder found has no ``source/`` or no ``nbgrader_config.py``.
+    """
     if path is not None:
         candidates = [("--course", Path(path))]
     elif os.environ.get(COURSE_ENV):
@@ -145,6 +155,8 @@ class Test:
 
 @dataclass(frozen=True)
 class Assignment:
+    """What one assignment asks, as :func:`describe` reads it from the source notebook."""
+
     name: str
     title: str                       # the notebook's first heading, without "Assignment N: "
     number: int
@@ -169,7 +181,19 @@ def _docstring(source: str) -> str:
 
 
 def describe(name: str, course: Path | None = None) -> Assignment:
-    """What assignment ``name`` asks, read from its source notebook."""
+    """What assignment ``name`` asks, read from its source notebook.
+
+    Args:
+        name: the assignment, e.g. ``"a2_lstm_cell"``.
+        course: the course folder (default :func:`course_dir`).
+
+    Returns:
+        The :class:`Assignment`: title, chapters, the functions the student writes, the tests.
+
+    Raises:
+        CourseError: an unknown assignment, or a notebook whose first heading is not
+            "# Assignment N: title".
+    """
     nb = source_notebook(name, course)
     heading = next(line for c in nb.cells if c.cell_type == "markdown"
                    for line in c.source.splitlines() if line.startswith("# "))
@@ -371,8 +395,16 @@ def _resources(name: str) -> dict:
 
 
 def release(name: str, course: Path | None = None) -> tuple[NotebookNode, _Record]:
-    """The student's version of assignment ``name``, as ``nbgrader generate_assignment`` makes
-    it, and what that command records in the gradebook."""
+    """The student's version of assignment ``name``, as ``nbgrader generate_assignment`` makes it.
+
+    Args:
+        name: the assignment.
+        course: the course folder (default :func:`course_dir`).
+
+    Returns:
+        The pair ``(notebook, record)``, with the record of what that command writes to the
+        gradebook.
+    """
     from nbgrader.converters import GenerateAssignment
 
     course = course or course_dir()
@@ -443,6 +475,8 @@ def sandbox_problem() -> str | None:
 
 @dataclass(frozen=True)
 class Score:
+    """One graded cell's result in :class:`Graded`."""
+
     grade_id: str
     score: float | None        # None: a written answer, for a person to grade
     points: float
@@ -453,6 +487,8 @@ class Score:
 
 @dataclass
 class Graded:
+    """What :func:`grade` returns: the scores, the graded notebook, and how it ran."""
+
     assignment: str
     scores: list[Score]
     notebook: NotebookNode     # as ``autograded/`` would hold it
@@ -510,7 +546,18 @@ def _round_trip(nb: NotebookNode) -> NotebookNode:
 
 def grade(nb: NotebookNode, name: str, course: Path | None = None,
           sandboxed: bool = True) -> Graded:
-    """Grade notebook ``nb`` as assignment ``name`` with the course's autograder pipeline."""
+    """Grade notebook ``nb`` as assignment ``name`` with the course's autograder pipeline.
+
+    Args:
+        nb: the student's notebook.
+        name: the assignment it answers (see :func:`identify`).
+        course: the course folder (default :func:`course_dir`).
+        sandboxed: run the notebook in the bubblewrap sandbox; False runs it as this user
+            (:func:`run_unsandboxed`), for a machine without bubblewrap.
+
+    Returns:
+        The :class:`Graded` notebook, with one :class:`Score` per graded cell.
+    """
     from nbgrader import utils
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades

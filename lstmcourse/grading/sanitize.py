@@ -5,7 +5,7 @@ about hidden tests:
 
 ``nbgrader generate_assignment`` records each test cell with its hidden tests, then cuts them
 from the student's version, so every honest submission's test cells differ from the record and
-nbgrader's OverwriteCells logs "Attribute 'checksum' for cell test_… has changed!" for each one,
+nbgrader's OverwriteCells logs "Attribute 'checksum' for cell ``test_…`` has changed!" for each one,
 as if the student had edited them. :class:`QuietOverwriteCells` restores the cells exactly as
 OverwriteCells does, and stays silent when a test cell is the released one (the recorded source
 with its hidden tests cut); any other change to a locked cell is still reported.

@@ -1,17 +1,21 @@
-"""Bidirectional layers: run an RNN, LSTM or GRU forwards and backwards in time, side by side.
+r"""Bidirectional layers: run an RNN, LSTM or GRU forwards and backwards in time, side by side.
 
 A bidirectional layer has two independent sets of parameters. The forward direction reads
-x_0 ... x_{T-1}; the backward direction reads x_{T-1} ... x_0. At each time step t the output is
-the two hidden states joined, forward half first (like ``nn.LSTM(bidirectional=True)``):
+:math:`x_0, \dots, x_{T-1}`; the backward direction reads :math:`x_{T-1}, \dots, x_0`. At each
+time step t the output is the two hidden states joined, forward half first (like
+``nn.LSTM(bidirectional=True)``):
 
-    out_t = [ h_t^fwd , h_t^bwd ]           (B, 2H)
+.. math::
 
-where h_t^bwd is the backward direction's state after it has read x_{T-1} ... x_t, i.e. everything
-from t to the end. The final states are stacked, forward first: h_n (2, B, H) = [h_{T-1}^fwd,
-h_0^bwd] (the backward direction ends at t = 0). For an LSTM the same holds for c_n.
+    \mathrm{out}_t = [\, h_t^{\mathrm{fwd}},\; h_t^{\mathrm{bwd}} \,] \qquad (B, 2H)
 
-Shape legend: T time steps, B batch, D input features, H hidden units.
-x (T, B, D) -> out (T, B, 2H); h0, c0, h_n, c_n (2, B, H), index 0 forward, 1 backward.
+where :math:`h_t^{\mathrm{bwd}}` is the backward direction's state after it has read
+:math:`x_{T-1}, \dots, x_t`, i.e. everything from t to the end. The final states are stacked,
+forward first: :math:`h_n = [h_{T-1}^{\mathrm{fwd}}, h_0^{\mathrm{bwd}}]`, (2, B, H) (the
+backward direction ends at t = 0). For an LSTM the same holds for :math:`c_n`.
+
+Shapes (T time steps, B batch, D input features, H hidden units): x (T, B, D) gives
+out (T, B, 2H); h0, c0, h_n, c_n are (2, B, H), index 0 forward, 1 backward.
 
 Backward: dout (T, B, 2H) splits into the two halves; the backward half is reversed in time, each
 direction runs its own backpropagation through time, and dx is the sum of both directions' dx
@@ -41,8 +45,9 @@ class BidirectionalCache(Cache):
     """Cache of :func:`bidirectional`.
 
     ``gates[k]`` is (2, T, B, H): index 0 the forward direction, 1 the backward direction, both in
-    the input's time order (so gates["f"][1, t] is the backward LSTM's forget gate at x_t).
-    ``fwd`` and ``bwd`` are the two directions' own caches (``bwd`` in its reversed time order).
+    the input's time order (so ``gates["f"][1, t]`` is the backward LSTM's forget gate at
+    :math:`x_t`). ``fwd`` and ``bwd`` are the two directions' own caches (``bwd`` in its reversed
+    time order).
     """
 
     fwd: Cache
@@ -73,11 +78,25 @@ def _split_state(name: str, state: object, B: int, H: int) -> tuple:
 def bidirectional(
     layer: Callable, x: np.ndarray, params_fwd: dict, params_bwd: dict, **kw: object
 ) -> tuple[np.ndarray, object, BidirectionalCache]:
-    """Run ``layer`` (:func:`rnn`, :func:`lstm` or :func:`gru`) in both directions over x (T, B, D).
+    """Run ``layer`` in both directions over a time-major sequence.
 
-    ``kw`` may hold ``h0`` (2, B, H), for ``lstm`` also ``c0`` (2, B, H), for ``rnn`` also
-    ``nonlinearity``. Returns out (T, B, 2H), h_n (2, B, H) (for lstm the tuple (h_n, c_n)) and the
-    cache for :func:`bidirectional_backward`.
+    Args:
+        layer: the function :func:`~lstmcourse.numpy.rnn.rnn`,
+            :func:`~lstmcourse.numpy.lstm.lstm` or :func:`~lstmcourse.numpy.gru.gru`.
+        x: the inputs, (T, B, D).
+        params_fwd: the forward direction's parameters, as ``layer`` takes them.
+        params_bwd: the backward direction's parameters.
+        **kw: ``h0`` (2, B, H); for ``lstm`` also ``c0`` (2, B, H); for ``rnn`` also
+            ``nonlinearity``.
+
+    Returns:
+        The tuple ``(out, h_n, cache)``, with out (T, B, 2H), h_n (2, B, H) (for ``lstm`` the
+        pair ``(h_n, c_n)``) and the :class:`BidirectionalCache` for
+        :func:`bidirectional_backward`.
+
+    Raises:
+        ValueError: ``layer`` is not one of the three functions, a keyword it does not take, or
+            a state that is not (2, B, H).
     """
     if layer not in _LAYERS:
         raise ValueError(
@@ -117,12 +136,19 @@ def bidirectional_backward(
 ) -> tuple:
     """Backward of :func:`bidirectional` (the cache knows which of rnn, lstm, gru ran).
 
-    dout (T, B, 2H); dh_n, dc_n (2, B, H) optional (dc_n for lstm only). Returns
+    Args:
+        dout: gradient of the loss w.r.t. ``out``, (T, B, 2H).
+        cache: the cache that :func:`bidirectional` returned.
+        dh_n: extra gradient w.r.t. the returned h_n, (2, B, H); none when None.
+        dc_n: extra gradient w.r.t. the returned c_n, (2, B, H), for ``lstm`` only.
 
-        rnn, gru:  (dx, dh0, grads_fwd, grads_bwd)
-        lstm:      (dx, dh0, dc0, grads_fwd, grads_bwd)
+    Returns:
+        For ``rnn`` and ``gru`` the tuple ``(dx, dh0, grads_fwd, grads_bwd)``, for ``lstm``
+        ``(dx, dh0, dc0, grads_fwd, grads_bwd)``, with dx (T, B, D), dh0 and dc0 (2, B, H),
+        and one ``grads`` dict per direction.
 
-    with dx (T, B, D), dh0 and dc0 (2, B, H), and one grads dict per direction.
+    Raises:
+        ValueError: ``dc_n`` given for an rnn or gru, or a gradient of the wrong shape.
     """
     layer_backward = _BACKWARDS[cache.layer]
     if dc_n is not None and cache.layer != "lstm":

@@ -1,13 +1,19 @@
-"""Numerical gradients, to check a hand-written backward pass.
+r"""Numerical gradients, to check a hand-written backward pass.
 
 For a function y = f(x) and an upstream gradient df = dL/dy (same shape as y), the gradient
-dL/dx_k = sum_j df_j * dy_j/dx_k is estimated by central differences, one entry of x at a time:
+:math:`\partial L / \partial x_k = \sum_j df_j \, \partial y_j / \partial x_k` is estimated by
+central differences, one entry of x at a time (:math:`e_k` is the k-th unit vector):
 
-    dL/dx_k ~ sum( (f(x + eps e_k) - f(x - eps e_k)) * df ) / (2 eps)
+.. math::
 
-The error of this estimate is O(eps^2) plus rounding of order 1e-16/eps, so eps = 1e-6 in
-float64 gives about 1e-10 relative accuracy: enough to tell a right backward (relative error
-~1e-8 or less) from a wrong one (~1e-2 or more). Use float64; float32 is far too coarse.
+    \frac{\partial L}{\partial x_k} \approx
+    \frac{\sum \big(f(x + \varepsilon e_k) - f(x - \varepsilon e_k)\big) \odot df}{2 \varepsilon}
+
+The error of this estimate is :math:`O(\varepsilon^2)` plus rounding of order
+:math:`10^{-16} / \varepsilon`, so :math:`\varepsilon = 10^{-6}` in float64 gives about
+:math:`10^{-10}` relative accuracy: enough to tell a right backward (relative error
+:math:`10^{-8}` or less) from a wrong one (:math:`10^{-2}` or more). Use float64; float32 is far
+too coarse.
 """
 
 from __future__ import annotations
@@ -20,11 +26,23 @@ import numpy as np
 def numerical_gradient(
     f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, df: np.ndarray, eps: float = 1e-6
 ) -> np.ndarray:
-    """Estimate dL/dx for L = sum(f(x) * df) by central differences. Returns an array like x.
+    r"""Estimate dL/dx for :math:`L = \sum f(x) \odot df` by central differences.
 
     ``x`` is changed in place while f is evaluated (and restored afterwards), so ``f`` may either
     use its argument or read the same array from a closure, e.g. ``lambda _: lstm(x, p)[0]`` with
-    ``x = p["weight_hh"]``. ``x`` must be a writable float array.
+    ``x = p["weight_hh"]``.
+
+    Args:
+        f: the function to differentiate, called as ``f(x)``.
+        x: where to differentiate: a writable float64 array.
+        df: upstream gradient dL/dy, the shape of ``f(x)``.
+        eps: the step :math:`\varepsilon` of the central differences.
+
+    Returns:
+        The estimate of dL/dx, an array like x.
+
+    Raises:
+        ValueError: ``x`` is not a float64 array, or ``df`` does not have f(x)'s shape.
     """
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise ValueError(f"x must be a float NumPy array (changed in place), got {type(x)}")
@@ -45,9 +63,20 @@ def numerical_gradient(
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """max over entries of |a - b| / max(|a| + |b|, 1e-8): 0 for equal arrays, ~1 for unrelated.
+    r"""The largest entry of :math:`|a - b| / \max(|a| + |b|, 10^{-8})`.
 
-    The floor 1e-8 keeps entries where both are ~0 from dividing by zero.
+    0 for equal arrays, about 1 for unrelated ones. The floor :math:`10^{-8}` keeps entries where
+    both are about 0 from dividing by zero.
+
+    Args:
+        a: an array.
+        b: an array of the same shape.
+
+    Returns:
+        The relative error, a float (0.0 for empty arrays).
+
+    Raises:
+        ValueError: the shapes differ.
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:

@@ -3,18 +3,19 @@
 Every function in ``lstmcourse.numpy`` takes its weights as a plain dict in PyTorch's layout and
 names, so weights move between NumPy and ``torch.nn`` without renaming or transposing:
 
-    params["weight_ih"]  (G*H, D)   input-to-hidden weights W_ih, gate blocks stacked by rows
-    params["weight_hh"]  (G*H, H)   hidden-to-hidden weights W_hh
-    params["bias_ih"]    (G*H,)     b_ih
-    params["bias_hh"]    (G*H,)     b_hh
+- ``params["weight_ih"]`` (G*H, D): input-to-hidden weights :math:`W_{ih}`, gate blocks stacked
+  by rows;
+- ``params["weight_hh"]`` (G*H, H): hidden-to-hidden weights :math:`W_{hh}`;
+- ``params["bias_ih"]`` (G*H,): :math:`b_{ih}`;
+- ``params["bias_hh"]`` (G*H,): :math:`b_{hh}`.
 
 G is the number of row blocks, in the order of :data:`lstmcourse.conventions.GATES` (LSTM 4,
 GRU 3, RNN 1). Rows ``k*H:(k+1)*H`` of ``weight_ih`` belong to the k-th gate, e.g. the forget gate
 of an LSTM is rows H:2H. Shape legend: D input features, H hidden units.
 
-PyTorch keeps two bias vectors where one would do (b_ih + b_hh is all that reaches a gate, except
-b_hn inside the GRU's reset product). Keras keeps one. That is why ``*_param_count`` takes
-``biases``.
+PyTorch keeps two bias vectors where one would do (:math:`b_{ih} + b_{hh}` is all that reaches a
+gate, except :math:`b_{hn}` inside the GRU's reset product). Keras keeps one. That is why
+``*_param_count`` takes ``biases``.
 """
 
 from __future__ import annotations
@@ -43,23 +44,59 @@ def _param_count(G: int, input_size: int, hidden_size: int, biases: int) -> int:
 
 
 def lstm_param_count(input_size: int, hidden_size: int, biases: int = 2) -> int:
-    """Number of trainable numbers in one LSTM layer: 4 (H D + H H + biases H).
+    """Number of trainable numbers in one LSTM layer, 4 (H D + H H + biases H).
 
-    >>> lstm_param_count(32, 100, biases=1)   # Embedding(32) -> LSTM(100), Keras
-    53200
-    >>> lstm_param_count(32, 100)             # the same layer in PyTorch (two biases)
-    53600
+    Args:
+        input_size: D, the input features.
+        hidden_size: H, the hidden units.
+        biases: bias vectors per gate block: 2 as in PyTorch, 1 as in Keras, or 0.
+
+    Returns:
+        The count, an int.
+
+    Raises:
+        ValueError: a size that is not a positive integer, or ``biases`` not 0, 1 or 2.
+
+    Examples:
+        >>> lstm_param_count(32, 100, biases=1)   # Embedding(32) -> LSTM(100), Keras
+        53200
+        >>> lstm_param_count(32, 100)             # the same layer in PyTorch (two biases)
+        53600
     """
     return _param_count(4, input_size, hidden_size, biases)
 
 
 def gru_param_count(input_size: int, hidden_size: int, biases: int = 2) -> int:
-    """Number of trainable numbers in one GRU layer: 3 (H D + H H + biases H), 3/4 of an LSTM."""
+    """Number of trainable numbers in one GRU layer, 3 (H D + H H + biases H): 3/4 of an LSTM.
+
+    Args:
+        input_size: D, the input features.
+        hidden_size: H, the hidden units.
+        biases: bias vectors per gate block: 2 as in PyTorch, 1 as in Keras, or 0.
+
+    Returns:
+        The count, an int.
+
+    Raises:
+        ValueError: a size that is not a positive integer, or ``biases`` not 0, 1 or 2.
+    """
     return _param_count(3, input_size, hidden_size, biases)
 
 
 def rnn_param_count(input_size: int, hidden_size: int, biases: int = 2) -> int:
-    """Number of trainable numbers in one plain (Elman) RNN layer: H D + H H + biases H."""
+    """Number of trainable numbers in one plain (Elman) RNN layer, H D + H H + biases H.
+
+    Args:
+        input_size: D, the input features.
+        hidden_size: H, the hidden units.
+        biases: bias vectors per gate block: 2 as in PyTorch, 1 as in Keras, or 0.
+
+    Returns:
+        The count, an int.
+
+    Raises:
+        ValueError: a size that is not a positive integer, or ``biases`` not 0, 1 or 2.
+    """
     return _param_count(1, input_size, hidden_size, biases)
 
 
@@ -71,13 +108,24 @@ def init_params(
     rng: np.random.Generator | int | None = None,
     dtype: type | np.dtype = np.float64,
 ) -> dict[str, np.ndarray]:
-    """Fresh parameters for ``cell`` ("rnn", "lstm" or "gru"), drawn like torch.nn does.
+    r"""Fresh parameters for ``cell``, drawn like torch.nn does.
 
-    Every entry is uniform in [-1/sqrt(H), 1/sqrt(H)], H = ``hidden_size``. ``rng`` is a
-    ``np.random.Generator`` or an int seed (None: a fresh, unseeded generator). The numbers differ
-    from torch's own draw; to copy a torch module's weights use :func:`params_from_torch`.
+    Every entry is uniform in :math:`[-1/\sqrt{H}, 1/\sqrt{H}]`. The numbers differ from
+    torch's own draw; to copy a torch module's weights use :func:`params_from_torch`.
 
-    Returns ``{"weight_ih": (G*H, D), "weight_hh": (G*H, H), "bias_ih", "bias_hh": (G*H,)}``.
+    Args:
+        cell: "rnn", "lstm" or "gru".
+        input_size: D, the input features.
+        hidden_size: H, the hidden units.
+        rng: a ``np.random.Generator`` or an int seed (None: a fresh, unseeded generator).
+        dtype: the arrays' dtype.
+
+    Returns:
+        A dict with ``weight_ih`` (G*H, D), ``weight_hh`` (G*H, H), ``bias_ih`` and
+        ``bias_hh`` (G*H,).
+
+    Raises:
+        ValueError: an unknown ``cell`` or a size that is not a positive integer.
     """
     G = gate_count(cell)
     _check_sizes(input_size, hidden_size, 2)
@@ -95,12 +143,24 @@ def params_from_torch(
 ) -> dict[str, np.ndarray]:
     """Copy the weights of a ``torch.nn`` RNN/LSTM/GRU (or ``*Cell``) into a params dict.
 
-    ``lstmcourse.torch``'s modules work too: they keep the same parameter names.
+    ``lstmcourse.torch``'s modules work too: they keep the same parameter names. Layers keep
+    their weights as ``weight_ih_l{layer}`` etc., with the suffix ``_reverse`` for the backward
+    direction of a bidirectional layer; cells as plain ``weight_ih``. The arrays are new copies,
+    so changing them does not touch the module. A module built with ``bias=False`` gives zero
+    biases, which computes the same thing.
 
-    Layers keep their weights as ``weight_ih_l{layer}`` etc., with the suffix ``_reverse`` for the
-    backward direction of a bidirectional layer; cells as plain ``weight_ih``. The arrays are new
-    float64 copies (``dtype`` to change that), so changing them does not touch the module. A module
-    built with ``bias=False`` gives zero biases, which computes the same thing.
+    Args:
+        module: a ``torch.nn`` (or ``lstmcourse.torch``) RNN, LSTM, GRU or cell.
+        layer: which layer of a stacked module (0 for a cell).
+        reverse: the backward direction of a bidirectional layer.
+        dtype: the arrays' dtype.
+
+    Returns:
+        A params dict with the keys of :data:`lstmcourse.conventions.PARAM_KEYS`.
+
+    Raises:
+        ValueError: not a recurrent torch module, a layer or direction it does not have, or an
+            LSTM with ``proj_size`` > 0.
     """
     # Imported here so that lstmcourse.numpy itself does not need torch.
     import torch

@@ -170,3 +170,83 @@ def test_non_numbers_are_found_in_prose_but_not_in_code(tmp_path: Path) -> None:
                     "\\(\\infty\\)</p><pre>x = inf</pre><p>see <code>nan</code></p>")
     hits = non_numbers(parse_page(page).prose)
     assert len(hits) == 2 and "10^inf" in hits[0] and "NaN" in hits[1]
+
+
+# --- issue 13: text errors, each pinned -------------------------------------------------------
+
+def _requirement_names() -> set[str]:
+    """Distribution names in requirements.txt, lower case."""
+    names = set()
+    for line in (Path(__file__).resolve().parents[2] / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(line.split("==")[0].split(">=")[0].split("<")[0].strip().lower())
+    return names
+
+
+def test_welcome_says_how_to_get_the_course_and_what_it_needs(
+        chapter_pages: dict[str, Page]) -> None:
+    page = chapter_pages["book/00-welcome"]
+    assert "<the course repository>" not in page.text and "git clone <" not in page.text
+    assert_on_page(page, "requirements.txt", "make book", "pip install -e .")
+    # What the chapters import (directly or through lstmcourse), each named on the page and
+    # each really a requirement of the course.
+    needed = {"numpy": "NumPy", "matplotlib": "Matplotlib", "torch": "PyTorch", "tqdm": "tqdm",
+              "myst-nb": "myst-nb", "nbgrader": "nbgrader", "ipython": "IPython"}
+    assert_on_page(page, *needed.values())
+    reqs = _requirement_names()
+    # myst-nb and IPython come with jupyter-book; the rest are pinned directly.
+    assert {"numpy", "matplotlib", "torch", "tqdm", "nbgrader", "jupyter-book"} <= reqs
+
+
+def test_chapter1_jacobian_exercise_is_row_by_row(chapter_pages: dict[str, Page]) -> None:
+    page = chapter_pages["book/01-why-rnns-fail"]
+    assert "column by column" not in page.text
+    assert_on_page(page, "row by row", "row of")
+
+
+def test_chapter3_says_lstms_can_still_explode_and_need_clipping(
+        chapter_pages: dict[str, Page]) -> None:
+    page = chapter_pages["book/03-conveyor-belt"]
+    assert "never explodes" not in page.text
+    assert_on_page(page, "gradient clipping", "clip_grad_norm_", "explode")
+
+
+def test_chapter4_solution_keeps_the_factor_four(chapter_pages: dict[str, Page]) -> None:
+    page = chapter_pages["book/04-tanh-vs-sigmoid"]
+    assert "equals $\\sigma'$ evaluated at $2x$" not in page.text
+    assert_on_page(page, "= 4\\,\\sigma'(2x)")
+
+
+def test_chapter6_final_state_equation_has_no_literal_backslash(
+        chapter_pages: dict[str, Page]) -> None:
+    # MathJax's \texttt shows "\_" as a backslash and an underscore.
+    page = chapter_pages["book/06-bidirectional"]
+    assert "\\texttt{h\\_n" not in page.text
+    assert_on_page(page, "\\texttt{h_n[0]}", "\\texttt{h_n[1]}")
+
+
+def test_seed_examples_are_told(chapter_pages: dict[str, Page]) -> None:
+    assert_on_page(chapter_pages["book/02-gates"], "I … I … I", "like movie")
+    assert_on_page(chapter_pages["book/04-tanh-vs-sigmoid"], "attention", "add up to 1")
+
+
+def test_chapter8_prints_the_negation_rule_its_code_uses(chapter_pages: dict[str, Page]) -> None:
+    from lstmcourse.experiments import claims
+
+    page = chapter_pages["book/08-claims-tested"]
+    assert_on_page(page, " ".join(claims.negation_rule_text().split()))
+    assert "within 2 points" not in page.text
+
+
+def test_chapter9_shows_the_verdicts_of_its_stored_results(chapter_pages: dict[str, Page]) -> None:
+    """The three practices' verdicts, decided here by the rules from the stored results, are the
+    ones the page prints; and the chapter is numbered like the others."""
+    from lstmcourse.experiments import load, practice
+
+    page = chapter_pages["book/09-practice"]
+    results = load("practice")
+    for rule in (practice.clipping_verdict, practice.bptt_verdict, practice.stack_verdict):
+        verdict = rule(results)
+        assert_on_page(page, verdict.verdict, " ".join(verdict.evidence.split()))
+    assert_on_page(page, "Exercise 9.3", "clip_grad_norm_", "truncated")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from book_html_scan import Page, css_references, is_external, local_target, toc_docnames
@@ -143,3 +144,79 @@ def test_every_notebook_page_offers_its_executed_notebook(
         outputs = [o for c in notebook["cells"] if c["cell_type"] == "code"
                    for o in c.get("outputs", [])]
         assert not [o for o in outputs if o["output_type"] == "error"], docname
+
+
+# ---- Offline search and the course's own page assets (book/_ext/offline_book.py, _config.yml) --
+
+#: A number that Sphinx's own splitter would cut in two: digit groups joined by "," or ".".
+JOINED_NUMBER = re.compile(r"^\d+(?:[.,]\d+)+$")
+
+
+def _search_index(html_dir: Path) -> dict:
+    text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
+    assert text.startswith("Search.setIndex(") and text.rstrip().endswith(")")
+    return json.loads(text.strip()[len("Search.setIndex("):-1])
+
+
+def test_search_fetches_no_page_summaries(html_dir: Path) -> None:
+    """From file:// each summary fetch is a CORS error: the search page must not fetch pages."""
+    options = (html_dir / "_static" / "documentation_options.js").read_text(encoding="utf-8")
+    assert re.search(r"SHOW_SEARCH_SUMMARY:\s*false", options), options
+
+
+def test_glued_numbers_are_words_of_the_search_index(
+    html_dir: Path, chapter_pages: dict[str, Page]
+) -> None:
+    """Every number glued into a chapter (53,200; 0.086) is one search word pointing to it."""
+    index = _search_index(html_dir)
+    terms, titles, docnames = index["terms"], index["titleterms"], index["docnames"]
+    glued = re.compile(r'<span class="pasted-text">([^<]+)</span>')
+    checked, missing = 0, []
+    for docname, page in chapter_pages.items():
+        html_text = page.path.read_text(encoding="utf-8")
+        for number in {n.strip() for n in glued.findall(html_text)}:
+            if not JOINED_NUMBER.match(number):
+                continue
+            checked += 1
+            hits = set()
+            for table in (terms, titles):   # a word of a heading is listed under titles only
+                found = table.get(number, [])
+                hits |= {found} if isinstance(found, int) else set(found)
+            if docname not in {docnames[i] for i in hits}:
+                missing.append((docname, number))
+    assert checked >= 3, f"expected glued numbers like 53,200 in the chapters, found {checked}"
+    assert not missing, f"glued numbers the search cannot find: {missing[:10]}"
+
+
+def test_the_search_query_splitter_keeps_numbers_whole(html_dir: Path) -> None:
+    """language_data.js (loaded after searchtools.js) replaces its splitQuery with one that keeps
+    53,200 whole: searchtools.js would drop the all-digit halves "53" and "200"."""
+    language = (html_dir / "_static" / "language_data.js").read_text(encoding="utf-8")
+    assert "var splitQuery" in language and r"\p{Nd}+(?:[.,]\p{Nd}+)+" in language
+
+
+def test_every_page_loads_the_course_stylesheet_and_script(
+    html_dir: Path, all_pages: dict[Path, Page]
+) -> None:
+    for name in ("course.css", "course.js"):
+        assert (html_dir / "_static" / name).is_file(), name
+    for path, page in all_pages.items():
+        if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
+            continue   # index.html only redirects to the welcome page
+        urls = [urlsplit(u).path for _, u in page.loads]
+        for name in ("course.css", "course.js"):
+            assert any(u.endswith(f"_static/{name}") for u in urls), f"{path.name} lacks {name}"
+
+
+def test_formulas_are_out_of_the_tab_order_but_keep_their_mathml(
+    chapter_pages: dict[str, Page]
+) -> None:
+    """MathJax's menu puts every formula in the tab order by default (94 Tab presses to the
+    first slider of chapter 2); its hidden MathML copy for screen readers must stay on."""
+    with_math = [p for p in chapter_pages.values() if "math" in p.classes]
+    assert with_math
+    for page in with_math:
+        config = next((s for s in page.inline_scripts if "window.MathJax" in s), "")
+        body = config[config.index("{"):config.rindex("}") + 1]
+        settings = json.loads(body)["options"]["menuOptions"]["settings"]
+        assert settings == {"inTabOrder": False, "assistiveMml": True}, page.path.name

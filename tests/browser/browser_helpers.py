@@ -1,5 +1,5 @@
-"""Helpers for the browser tests: Debian's Chromium, a local HTTP server, a network guard, and the
-expected widget numbers computed with lstmcourse.numpy.
+"""Helpers for the browser tests: Debian's Chromium, a local HTTP server, a network guard, the
+book's pages and widgets, and the expected widget numbers computed with lstmcourse.numpy.
 
 Never ``playwright install``: the browser is /usr/bin/chromium (``make chromium`` installs it).
 """
@@ -8,29 +8,72 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from lstmcourse import numpy as ln
-from lstmcourse.widgets import _nets
+from lstmcourse.widgets.registry import WIDGETS, get
+from lstmcourse.widgets.widget_data import vanishing_gradient_net
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
 
-#: Which chapter page holds which widget (the book's contract with the widgets).
-WIDGET_PAGES = {
-    "vanishing-gradient": "book/01-why-rnns-fail.html",
-    "gate-playground": "book/02-gates.html",
-    "conveyor-belt": "book/03-conveyor-belt.html",
-    "activations": "book/04-tanh-vs-sigmoid.html",
-    "gru-gates": "book/05-gru.html",
-    "bidirectional": "book/06-bidirectional.html",
-}
+#: Which chapter page holds which widget: read from the widget registry, never typed here.
+WIDGET_PAGES = {name: get(name).page + ".html" for name in WIDGETS}
+
+#: The two screens every page must fit: a phone (iPhone 12-15 class) and a laptop.
+SCREENS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 900}}
+
+
+def book_pages(site_dir: Path) -> list[str]:
+    """Every HTML page of the build (relative paths), theme and notebook sources left out."""
+    return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")
+                  if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+def toc_pages(part: int | None = None) -> list[str]:
+    """The pages of ``_toc.yml`` in reading order, as ``book/NN-name.html``: the root page and
+    every part's chapters, or only those of part number ``part`` (0: the course)."""
+    toc = yaml.safe_load((Path(__file__).resolve().parents[2] / "_toc.yml").read_text())
+    parts = toc["parts"] if part is None else [toc["parts"][part]]
+    docs = [toc["root"]] + [c["file"] for p in parts for c in p["chapters"]]
+    return [f"{doc}.html" for doc in docs]
+
+
+#: Wait until the page is what a reader sees: MathJax has typeset, the web fonts are in, and
+#: every widget on the page has mounted (or 10 s have passed: the checks then say which did not).
+SETTLE = """async () => {
+  const mj = window.MathJax && window.MathJax.startup && window.MathJax.startup.promise;
+  if (mj) await mj;
+  await document.fonts.ready;
+  const t0 = performance.now();
+  while (document.querySelector("[data-widget]:not([data-mounted='1'])")
+         && performance.now() - t0 < 10000) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}"""
+
+
+def settle(page) -> None:
+    """Run SETTLE; a page that redirects (index.html's meta refresh) is settled where it lands."""
+    from playwright.sync_api import Error  # noqa: PLC0415 (playwright loads with the browser)
+
+    for _attempt in range(3):
+        try:
+            page.evaluate(SETTLE)
+            return
+        except Error as exc:
+            if "context was destroyed" not in str(exc):
+                raise
+            page.wait_for_load_state("load")
+    page.evaluate(SETTLE)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -55,7 +98,8 @@ def serve(folder: Path) -> Iterator[str]:
 class PageWatch:
     """Routes every request of a page: local ones continue, anything else is aborted and recorded.
 
-    Also records console errors and uncaught page errors.
+    Also records console messages of level error or warning, and uncaught page errors (the
+    book's console must stay clean: a warning is a bug report nobody reads).
     """
 
     def __init__(self, page, base_url: str) -> None:
@@ -85,9 +129,9 @@ class PageWatch:
         self.errors.append(f"pageerror: {exc.message} {exc.stack}")
 
     def _console(self, msg) -> None:
-        if msg.type == "error":
+        if msg.type in ("error", "warning"):
             loc = msg.location or {}
-            self.errors.append(f"console.error: {msg.text} ({loc.get('url', '')})")
+            self.errors.append(f"console.{msg.type}: {msg.text} ({loc.get('url', '')})")
 
 
 def read_number(text: str) -> float:
@@ -151,24 +195,49 @@ def expected_conveyor_belt(f: float, steps: int, w: float) -> dict:
 
 
 def expected_vanishing_gradient(scale: float, length: int, forget_bias: float) -> dict:
-    net, H = _nets.vanishing_net(scale, forget_bias), _nets.VANISH_H
-    x = net["xs"][:length, None, :]
-    dh_T = np.full((1, H), 1.0 / H)
-    zeros = np.zeros((length, 1, H))
-    _, _, rc = ln.rnn(x, net["rnn"])
-    _, dh0, _ = ln.rnn_backward(zeros, rc, dh_n=dh_T)
-    _, (_, c_n), lc = ln.lstm(x, net["lstm"])
-    _, _, dc0, _ = ln.lstm_backward(zeros, lc, dh_n=dh_T)
-    dc_T = dh_T * lc["o"][-1] * ln.tanh_grad(c_n)
-    return {"rnn_ratio": np.linalg.norm(dh0) / np.linalg.norm(dh_T),
-            "lstm_ratio": np.linalg.norm(dc0) / np.linalg.norm(dc_T)}
+    """The readouts at lag T - 1 (the registry's network, widget_data.vanishing_gradient_net):
+    |dL/dh_1| / |dL/dh_T| of the RNN with W_hh = scale * Q, by rnn_backward over steps 2..T, and
+    the LSTM cell path |w * f_T * ... * f_2| / |w| with forget-gate bias ``forget_bias``."""
+    net, T = vanishing_gradient_net(), length
+    xs, w = np.array(net["xs"][:T])[:, None], np.array(net["w"])[None]
+    H = w.shape[1]
+    p = {"weight_ih": np.array(net["rnn_ih"]), "weight_hh": scale * np.array(net["Q"]),
+         "bias_ih": np.zeros(H), "bias_hh": np.zeros(H)}
+    out, _, _ = ln.rnn(xs, p)
+    _, _, cache = ln.rnn(xs[1:], p, h0=out[0])              # from h_1 on, through steps 2..T
+    _, dh_1, _ = ln.rnn_backward(np.zeros((T - 1, 1, H)), cache, dh_n=w)
+    q = {"weight_ih": np.array(net["lstm_ih"]), "weight_hh": np.array(net["lstm_hh"]),
+         "bias_ih": np.r_[np.zeros(H), np.full(H, forget_bias), np.zeros(2 * H)],
+         "bias_hh": np.zeros(4 * H)}
+    _, _, lcache = ln.lstm(xs, q)
+    path = np.prod(lcache["f"][1:, 0], axis=0)               # f_2 * ... * f_T, per unit
+    return {"rnn_ratio": np.linalg.norm(dh_1) / np.linalg.norm(w),
+            "lstm_ratio": np.linalg.norm(w * path) / np.linalg.norm(w)}
 
 
 def expected_bidirectional(sentence: str, t: int) -> dict:
-    words = _nets.tokenize(sentence)
-    net = _nets.bidirectional_net()
-    x = np.stack([_nets.embed_word(w) for w in words])[:, None, :]
-    out, _, _ = ln.bidirectional(ln.lstm, x, net["fwd"], net["bwd"])
-    H = _nets.BIDIR_H
-    return {"fwd_read": " ".join(words[: t + 1]), "bwd_read": " ".join(reversed(words[t:])),
-            "h_fwd": out[t, 0, :H], "h_bwd": out[t, 0, H:], "out": out[t, 0]}
+    """What the bidirectional widget shows for ``sentence`` with the cursor on word ``t``: the
+    words it keeps (lower case, in the models' vocabulary, at most the trained length), what each
+    pass has read, and P(positive) at word t of the trained BiLSTM and forward LSTM (the registry's
+    data, run through lstmcourse.numpy)."""
+    data = get("bidirectional").data()
+    tokens = [w for w in re.split(r"[^a-z']+", sentence.lower()) if w]
+    words = [w for w in tokens if w in data["vocab"]][: data["length"]]
+    ids = [data["vocab"].index(w) for w in words]
+
+    def p_positive(model: dict, bidirectional: bool) -> float:
+        arr = {k: {n: np.array(v) for n, v in model[k].items()} for k in ("fwd", "bwd", "head")
+               if k in model}
+        x = np.array(model["embed"])[ids][:, None, :]
+        if bidirectional:
+            out, _, _ = ln.bidirectional(ln.lstm, x, arr["fwd"], arr["bwd"])
+        else:
+            out, _, _ = ln.lstm(x, arr["fwd"])
+        z = arr["head"]["weight"] @ out[t, 0] + arr["head"]["bias"]
+        e = np.exp(z - z.max())
+        return float(e[1] / e.sum())
+
+    return {"words": words, "fwd_read": " ".join(words[: t + 1]),
+            "bwd_read": " ".join(reversed(words[t:])),
+            "p_bi": p_positive(data["models"]["bilstm"], True),
+            "p_fwd": p_positive(data["models"]["lstm"], False)}

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, LAUNCH_ARGS, PageWatch, serve
+from browser_helpers import CHROMIUM, LAUNCH_ARGS, SCREENS, PageWatch, serve
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +56,23 @@ def watched(chromium, base_url):
     watch = PageWatch(page, base_url)
     yield page, watch
     context.close()
+
+
+@pytest.fixture(params=list(SCREENS))
+def on_screen(request, chromium, base_url):
+    """(page, watch, screen name): a watched page in a fresh context the size of a phone or a
+    laptop (``SCREENS``); tests that use it run once per screen and once per base URL."""
+    context = chromium.new_context(viewport=SCREENS[request.param])
+    page = context.new_page()
+    watch = PageWatch(page, base_url)
+    yield page, watch, request.param
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(site_dir) -> Path:
+    """Where the chapter screenshots go: ``_build/screenshots`` next to the book's ``html``
+    (``LSTMCOURSE_SCREENSHOTS`` overrides); .ci/run keeps the folder as a CI artefact."""
+    folder = Path(os.environ.get("LSTMCOURSE_SCREENSHOTS") or site_dir.parent / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -66,6 +66,31 @@ def test_negation_rule():
     assert claims.bow_fails_negation(r(0.99, 0.66)).verdict == HOLDS
     assert claims.bow_fails_negation(r(0.90, 0.75)).verdict == PARTLY
     assert claims.bow_fails_negation(r(0.90, 0.85)).verdict == FAILS
+    # Issue 13: a bag of words far *below* the ceiling still holds (it cannot beat the ceiling;
+    # the slack only forgives sampling noise above it), and just above ceiling + slack fails.
+    assert claims.bow_fails_negation(r(0.99, 0.55)).verdict == HOLDS
+    assert claims.bow_fails_negation(r(0.99, 0.7 + 0.02 + 0.005)).verdict == PARTLY
+    assert claims.bow_fails_negation(r(0.99, 0.7 + 0.02 - 0.005)).verdict == HOLDS
+    assert claims.bow_fails_negation(r(0.94, 0.60)).verdict == PARTLY    # LSTM below 95 %
+
+
+def test_negation_rule_text_and_code_share_their_thresholds():
+    # The claims page prints the rule's docstring; it is made from the same NEGATION dict
+    # the rule reads, and moving a threshold moves both.
+    t = claims.NEGATION
+    assert claims.bow_fails_negation.__doc__ == claims.negation_rule_text(t)
+    assert (t["lstm_min"], t["ceiling_slack"], t["gap_holds"], t["gap_partly"]) == (
+        0.95, 0.02, 0.20, 0.10)
+    text = claims.negation_rule_text(t)
+    for phrase in ("at least 95%", "no more than 2 points above the order-blind ceiling",
+                   "by at least 20 points", "at least 10 points"):
+        assert phrase in text
+    assert "within" not in text    # the old wording said the opposite of the code
+    looser = {**t, "ceiling_slack": 0.10}
+    assert "no more than 10 points above" in claims.negation_rule_text(looser)
+    r = {"summary": {"lstm": 0.99, "bow": 0.75}, "bow_ceiling": 0.7}
+    assert claims.bow_fails_negation(r).verdict == PARTLY
+    assert claims.bow_fails_negation(r, looser).verdict == HOLDS
 
 
 def test_gru_rules():

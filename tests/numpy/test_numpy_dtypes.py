@@ -69,3 +69,23 @@ def test_huge_inputs_saturate_without_warnings() -> None:
         lnp.gru(x, lnp.init_params("gru", 2, 3, rng=0))
     assert np.all(np.isfinite(out))
     assert set(np.unique(cache["i"])) <= {0.0, 1.0}
+
+
+def test_a_float64_state_makes_the_lstm_step_float64() -> None:
+    """float32 x and weights with a float64 h_prev: the step promotes as NumPy's ``+`` does (the
+    recurrent product is float64), instead of rounding h_prev's share to float32."""
+    rng = np.random.default_rng(3)
+    p = {k: v.astype(np.float32) for k, v in lnp.init_params("lstm", D, H, rng=rng).items()}
+    x = rng.standard_normal((B, D)).astype(np.float32)
+    h_prev = rng.standard_normal((B, H))
+    c_prev = np.zeros((B, H), np.float32)
+    h, c, _ = lnp.lstm_cell(x, h_prev, c_prev, p)
+    # The book's equations, written out with the same arrays.
+    z = x @ p["weight_ih"].T + h_prev @ p["weight_hh"].T + p["bias_ih"] + p["bias_hh"]
+    i, f, g, o = (z[:, k * H : (k + 1) * H] for k in range(4))
+    c_ref = 1 / (1 + np.exp(-i)) * np.tanh(g)      # c_prev = 0
+    h_ref = 1 / (1 + np.exp(-o)) * np.tanh(c_ref)
+    assert h.dtype == np.float64 and c.dtype == np.float64
+    # Only the order of the float32 bias additions may differ: float32 rounding, ~1e-8 here.
+    np.testing.assert_allclose(c, c_ref, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(h, h_ref, rtol=0, atol=1e-6)

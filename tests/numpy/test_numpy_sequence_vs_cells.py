@@ -176,3 +176,47 @@ def test_rnn_and_gru_per_step_caches(kind: str) -> None:
                 assert_close(got[key], expected[key], key, EXACT)
         else:
             assert_close(got, expected, f"{kind} cell backward from cache.steps[{t}]", EXACT)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_sequences_call_their_cell_once_per_step(kind: str, monkeypatch) -> None:
+    """The sequence functions are what the book teaches: T calls of *_cell (with
+    ``check=False``: the sequence has checked everything once) and T of *_cell_backward."""
+    import importlib
+
+    module = importlib.import_module(f"lstmcourse.numpy.{kind}")
+    calls = {"cell": [], "backward": []}
+    cell, cell_backward = getattr(module, f"{kind}_cell"), getattr(module, f"{kind}_cell_backward")
+
+    def counting_cell(*args, **kwargs):
+        calls["cell"].append(kwargs.get("check", True))
+        return cell(*args, **kwargs)
+
+    def counting_backward(*args, **kwargs):
+        calls["backward"].append(kwargs)
+        return cell_backward(*args, **kwargs)
+
+    monkeypatch.setattr(module, f"{kind}_cell", counting_cell)
+    monkeypatch.setattr(module, f"{kind}_cell_backward", counting_backward)
+    params, x, *_, dout, _, _ = _data(kind, 5)
+    out, _, cache = getattr(module, kind)(x, params)
+    getattr(module, f"{kind}_backward")(dout, cache)
+    assert calls["cell"] == [False] * T
+    assert calls["backward"] == [{}] * T
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_unchecked_cell_computes_what_the_checked_one_does(kind: str) -> None:
+    """``check=False`` skips only the checks: same outputs and cache, on the column-major
+    parameters the sequence functions pass."""
+    from lstmcourse.numpy._checks import check_params
+
+    params, x, h0, c0, *_ = _data(kind, 6)
+    cell = getattr(lnp, f"{kind}_cell")
+    states = (h0, c0) if kind == "lstm" else (h0,)
+    checked = cell(x[0], *states, params)
+    unchecked = cell(x[0], *states, check_params(params, kind, column_major=True), check=False)
+    for a, b in zip(checked[:-1], unchecked[:-1], strict=True):
+        assert_close(b, a, f"{kind} cell output, check=False", EXACT)
+    for gate in GATES[kind]:
+        assert_close(unchecked[-1][gate], checked[-1][gate], f"{kind} gate {gate}", EXACT)

@@ -5,6 +5,9 @@ column 340 px wide (a 390 px phone minus the page's margins) and 688 px wide (th
 at 1280 px). Measured there: the smallest text is 11.05 px at 340 px (13 units x 340/400); no
 two texts overlap; no wire runs through a text; no text leaves the picture; the text colour
 differs from the background in the dark theme.
+
+The page is built here from the widgets' stylesheet and ``cell-diagrams.js`` alone (no book
+build needed); Chromium is the browser tests' one session browser (``chromium`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -81,20 +84,10 @@ MEASURE = """([names, live]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                               args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
-
-
-def measure(browser, theme: str, width: int, live: bool) -> dict:
+def measure(chromium, theme: str, width: int, live: bool) -> dict:
     bg, fg = THEMES[theme]
     css = (STATIC / "widgets.css").read_text(encoding="utf-8")
-    page = browser.new_page(viewport={"width": max(width + 50, 390), "height": 900})
+    page = chromium.new_page(viewport={"width": max(width + 50, 390), "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -109,8 +102,8 @@ def measure(browser, theme: str, width: int, live: bool) -> dict:
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
 @pytest.mark.parametrize("live", [False, True], ids=["static", "live"])
-def test_readable_on_a_phone(browser, theme, live):
-    for name, m in measure(browser, theme, 340, live).items():
+def test_readable_on_a_phone(chromium, theme, live):
+    for name, m in measure(chromium, theme, 340, live).items():
         assert m["width"] == pytest.approx(340, abs=0.5), name
         assert m["smallest"] >= 11.0, (name, m["smallest"])
         assert not m["overlaps"], (name, m["overlaps"])
@@ -119,7 +112,7 @@ def test_readable_on_a_phone(browser, theme, live):
         assert m["colour"] != m["background"]
 
 
-def test_wide_column_caps_the_size(browser):
-    for name, m in measure(browser, "light", 688, False).items():
+def test_wide_column_caps_the_size(chromium):
+    for name, m in measure(chromium, "light", 688, False).items():
         assert m["width"] == pytest.approx(520, abs=0.5), name     # 1.3 x the 400-unit layout
         assert not m["overlaps"] and not m["outside"] and not m["crossed"], name

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from lstmcourse import tasks
+from lstmcourse.conventions import PARAM_KEYS
 from lstmcourse.train import fit, seed_everything
 
 from .bidirectional import TASK, per_step_accuracy, per_step_loss
@@ -72,7 +73,7 @@ def export(model: SequenceClassifier) -> dict:
     for direction, suffix in (("fwd", ""), ("bwd", "_reverse")):
         if f"rnn.weight_ih_l0{suffix}" in sd:
             out[direction] = {p: f32(sd[f"rnn.{p}_l0{suffix}"])
-                              for p in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+                              for p in PARAM_KEYS}
     return out
 
 

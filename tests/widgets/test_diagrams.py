@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from lstmcourse import numpy as ln
+from lstmcourse.conventions import GATES
 from lstmcourse.widgets.registry import STATIC, js_source
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
@@ -221,7 +222,7 @@ def lstm_reference(f, i, g, o, c_prev):
     params = {"weight_ih": np.array([[logit(i)], [logit(f)], [np.arctanh(g)], [logit(o)]]),
               "weight_hh": np.zeros((4, 1)), "bias_ih": np.zeros(4), "bias_hh": np.zeros(4)}
     h, c, cache = ln.lstm_cell(np.ones((1, 1)), np.zeros((1, 1)), np.array([[c_prev]]), params)
-    gate = {k: float(cache[k][0, 0]) for k in "ifgo"}
+    gate = {k: float(cache[k][0, 0]) for k in GATES["lstm"]}
     return {"f": gate["f"], "i": gate["i"], "g": gate["g"], "o": gate["o"], "c_prev": c_prev,
             "keep": gate["f"] * c_prev, "write": gate["i"] * gate["g"], "c": float(c[0, 0]),
             "tc": float(np.tanh(c[0, 0])), "h": float(h[0, 0])}
@@ -277,7 +278,7 @@ def gru_reference(r, z, n_x, w_hn, h_prev):
               "weight_hh": np.array([[0.0], [0.0], [w_hn]]),
               "bias_ih": np.zeros(3), "bias_hh": np.zeros(3)}
     h, cache = ln.gru_cell(np.ones((1, 1)), np.array([[h_prev]]), params)
-    rr, zz, n = (float(cache[k][0, 0]) for k in "rzn")
+    rr, zz, n = (float(cache[k][0, 0]) for k in GATES["gru"])
     return {"r": rr, "z": zz, "h_prev": h_prev, "rh": rr * w_hn * h_prev, "n": n,
             "keep": zz * h_prev, "zc": 1 - zz, "write": (1 - zz) * n, "h": float(h[0, 0])}
 

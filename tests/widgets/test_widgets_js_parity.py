@@ -13,6 +13,7 @@ import pytest
 from widgets_js import run_js
 
 from lstmcourse import numpy as ln
+from lstmcourse.conventions import GATES
 from lstmcourse.widgets.registry import STATIC
 from lstmcourse.widgets.widget_data import vanishing_gradient_net
 
@@ -110,11 +111,11 @@ def test_full_cells_match_reference(seed):
     h1, c1, cache = ln.lstm_cell(X, Hs, Cs, p_lstm)
     np.testing.assert_allclose(got["lstm_h"], h1[0], atol=TOL, rtol=0)
     np.testing.assert_allclose(got["lstm_c"], c1[0], atol=TOL, rtol=0)
-    for k, name in enumerate("ifgo"):
+    for k, name in enumerate(GATES["lstm"]):
         np.testing.assert_allclose(got["gates"][k], cache[name][0], atol=TOL, rtol=0)
     h2, gcache = ln.gru_cell(X, Hs, p_gru)
     np.testing.assert_allclose(got["gru_h"], h2[0], atol=TOL, rtol=0)
-    for k, name in enumerate("rzn"):
+    for k, name in enumerate(GATES["gru"]):
         np.testing.assert_allclose(got["gru_gates"][k], gcache[name][0], atol=TOL, rtol=0)
 
 

@@ -12,7 +12,8 @@ On every page, the search page with a query included:
 - no formula is clipped. A formula is the box of its ``mjx-math``; it is clipped when an ancestor
   that hides overflow (``hidden``/``clip``) cuts it. An ancestor that *scrolls* (``auto``/
   ``scroll``, as the theme's display-equation box does) does not clip: the reader can scroll to
-  the rest. On the laptop no display equation may need that scrolling at all (a long equation
+  the rest. On the laptop no display equation (and no chapter's code block: code lines are at
+  most 80 characters, printed output wraps) may need that scrolling at all (a long equation
   there is a layout bug: split it with ``aligned``); on a phone scrolling inside the equation's
   own box is the accepted way to show it (course.js marks such a box and makes it a tab stop).
 
@@ -104,7 +105,12 @@ LAYOUT = """() => {
       if (wide.length >= 4) break;
     }
   }
-  return {viewport, scrollWidth, wide, clipped, scrolling,
+  // Code blocks wider than their box (their box scrolls): allowed on a phone only.
+  const code = [...document.querySelectorAll("div.highlight pre")]
+      .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `${e.scrollWidth} px in ${e.clientWidth} px: ` +
+                  JSON.stringify(e.textContent.trim().slice(0, 40)));
+  return {viewport, scrollWidth, wide, clipped, scrolling, code,
           merror: [...document.querySelectorAll("mjx-merror")].map((e) => e.textContent),
           unmounted: [...document.querySelectorAll("[data-widget]:not([data-mounted='1'])")]
               .map((e) => e.dataset.widget)};
@@ -151,6 +157,8 @@ def test_every_page_fits_the_screen_and_its_console_is_clean(
         if screen == "laptop" and facts["scrolling"]:
             problems.append(f"{where}: display equations wider than the column: "
                             f"{facts['scrolling']}")
+        if screen == "laptop" and rel in chapters and facts["code"]:
+            problems.append(f"{where}: code or output wider than its box: {facts['code'][:5]}")
         if rel in chapters and base_url.startswith("http"):
             name = rel.removesuffix(".html").replace("/", "-")
             page.screenshot(path=screenshot_dir / f"{screen}-{name}.png", full_page=True)

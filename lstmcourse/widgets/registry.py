@@ -133,8 +133,10 @@ REGISTRY: dict[str, Widget] = {w.name: w for w in (
     Widget(
         "conveyor-belt", "ConveyorBelt", "book/03-conveyor-belt",
         "The cell state as a conveyor belt",
-        inputs=(Slider("f", "f (forget value, every step)", 0.95, **_UNIT),
-                Slider("steps", "T (number of steps)", 30, 1, 100, 1),
+        # Defaults: chapter 3's longest memory (f = 0.99 for 300 steps, its decay figure's third
+        # curve), so the first readout is the number the chapter prints.
+        inputs=(Slider("f", "f (forget value, every step)", 0.99, **_UNIT),
+                Slider("steps", "T (number of steps)", 300, 1, 300, 1),
                 Slider("w", "w (plain RNN's recurrent weight)", 0.9, 0.0, 2.0, 0.01)),
         outputs=(Output("c_T", "memory c_T (c_0 = 1)"),
                  Output("dcT_dc0", "LSTM  dc_T/dc_0 = f^T"),

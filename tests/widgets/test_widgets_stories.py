@@ -86,6 +86,19 @@ def top_decade(ticks: list[str]) -> int:
     return max(0 if p == "1" else int(p[2:]) for p in powers)
 
 
+def test_conveyor_belt_starts_at_chapter_3s_longest_memory_with_its_digits():
+    chapter3 = run_chapter_cells("03-conveyor-belt.md", "glue(\"ch3-left-c\"")
+    spec, text = get("conveyor-belt"), (BOOK / "03-conveyor-belt.md").read_text()
+    f, steps = float(chapter3["forget_values"][-1]), chapter3["steps"]
+    assert spec.defaults["f"] == f and spec.defaults["steps"] == steps
+    shown = re.search(r"ch3-left-c:([^`]+)`", text).group(1)                  # e.g. ".3f"
+    (frame,) = render("conveyor-belt")
+    book = float(chapter3["cell"][-1, -1])
+    for key in ("c_T", "dcT_dc0"):
+        assert format(frame["state"][key], shown) == format(book, shown), key
+        assert frame["readouts"][key].startswith(format(book, shown)), frame["readouts"][key]
+
+
 @pytest.mark.parametrize("move", [{"w": 2.0, "steps": 100}, {"w": 1.5, "steps": 60},
                                   {"f": 0.5, "steps": 100}])
 def test_conveyor_log_plot_holds_what_the_readouts_say(move):

@@ -57,7 +57,7 @@ import torch
 from torch import Tensor
 
 from .cells import gru_step, lstm_step, rnn_step
-from .inference import lstm_inference
+from .inference import _doubled, lstm_inference  # one copy of the row-doubling helper
 
 __all__ = ["rnn_sequence", "lstm_sequence", "gru_sequence"]
 
@@ -111,13 +111,6 @@ def _param_grads(
     db_ih = gx.sum(0) if need[ctx.w_ih_index + 2] else None
     db_hh = gh.sum(0) if need[ctx.w_ih_index + 3] else None
     return dx, dw_ih, dw_hh, db_ih, db_hh
-
-
-def _doubled(w: Tensor, lo: int, hi: int) -> Tensor:
-    """A copy of ``w`` with rows ``lo:hi`` multiplied by 2 (exact in floating point)."""
-    w2 = w.clone()
-    w2[lo:hi] *= 2
-    return w2
 
 
 def _step_loop(

@@ -37,23 +37,16 @@ Time: the two runs together take about 4 CPU minutes, so about 2.5 minutes on tw
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import numpy as np
-import pytest
-import torch
 
-from lstmcourse.experiments import EXPERIMENTS, claims, load, run_experiment
+# The two regenerations (the ``small`` fixture) are in conftest.py, their kernels and threads in
+# regeneration.py: chapter 9's tests (test_practice_regenerate.py) read the same runs.
+from regeneration import THREADS
 
-# The "other machine": x86's baseline (SSE) kernels in torch (ATen), MKL, oneDNN and OpenBLAS.
-# torch honours ATEN_CPU_CAPABILITY on every CPU; where MKL, oneDNN or OpenBLAS is absent (ARM),
-# its variable is simply ignored.
-BASELINE_KERNELS = {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
-                    "ONEDNN_MAX_CPU_ISA": "SSE41", "OPENBLAS_CORETYPE": "Nehalem",
-                    "OMP_WAIT_POLICY": "PASSIVE"}
-THREADS = {"native": 1, "baseline": 2}
+from lstmcourse.experiments import EXPERIMENTS, claims, load
 
 # --- tolerances, each with the spread that justifies it --------------------------------------
 # distance: median accuracy of 3 seeds at 80 distractors. Measured between kernels and stored:
@@ -84,40 +77,6 @@ BIDIRECTIONAL_ACC = 0.05
 # "holds" with SSE, +0.062 +- 0.045; the small configuration has 4 pairs).
 SAME_VERDICT = ["claim-distance", "claim-rnn-gradients", "claim-conveyor", "claim-tanh",
                 "claim-gates", "claim-negation", "claim-gru-params", "claim-bidirectional"]
-
-
-@pytest.fixture(scope="module")
-def baseline_process(tmp_path_factory):
-    """Start the baseline regeneration at once, so that it runs beside the native one."""
-    out = tmp_path_factory.mktemp("baseline")
-    cmd = [sys.executable, "-m", "lstmcourse.experiments", "all", "--small",
-           "--threads", str(THREADS["baseline"]), "--out", str(out)]
-    # its output goes to a file: a pipe that nobody reads while the native run works could fill
-    with open(out / "log.txt", "w") as log:
-        proc = subprocess.Popen(cmd, env=os.environ | BASELINE_KERNELS, stdout=log,
-                                stderr=subprocess.STDOUT)
-        yield proc, out
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture(scope="module", params=list(THREADS))
-def small(request, baseline_process, tmp_path_factory) -> dict:
-    """The small results of every experiment, from one of the two runs."""
-    if request.param == "baseline":
-        proc, out = baseline_process
-        proc.wait(timeout=1200)
-        assert proc.returncode == 0, (out / "log.txt").read_text()[-4000:]
-        return {name: load(name, out) for name in EXPERIMENTS} | {"_dir": out}
-    out = tmp_path_factory.mktemp("native")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(THREADS["native"])
-    try:
-        return {name: run_experiment(name, "small", out_dir=out, figure=name == "tanh-sigmoid")
-                for name in EXPERIMENTS} | {"_dir": out}
-    finally:
-        torch.set_num_threads(threads)
 
 
 def accuracies(rows, **match) -> list[float]:

@@ -1,30 +1,22 @@
 """Regenerate chapter 9's small configuration twice and check it against the stored results.
 
-Same scheme as ``test_experiments_regenerate.py``: once in this process with this CPU's
-kernels and 1 thread, once in a subprocess with x86's baseline (SSE) kernels and 2 threads,
-because a training run can take another path on another CPU. What is checked is what holds
-on every path: verdicts and medians with margins, the exact agreement of a clipped and an
-unclipped run before clipping first acts, and the start of a stored trace.
+The two regenerations are those of ``test_experiments_regenerate.py`` (conftest.py: every
+experiment's small configuration, once in this process with this CPU's kernels and 1 thread,
+once in a subprocess with x86's baseline (SSE) kernels and 2 threads), because a training run
+can take another path on another CPU. What is checked is what holds on every path: verdicts
+and medians with margins, the exact agreement of a clipped and an unclipped run before clipping
+first acts, and the start of a stored trace.
 
-Time: about 40 s of CPU per run, the two side by side.
+Time: chapter 9's share of the two regenerations is about 40 s of CPU each.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-import torch
 
-from lstmcourse.experiments import load, practice, run_experiment
+from lstmcourse.experiments import load, practice
 
-# the "other machine": as in test_experiments_regenerate.py
-BASELINE_KERNELS = {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
-                    "ONEDNN_MAX_CPU_ISA": "SSE41", "OPENBLAS_CORETYPE": "Nehalem",
-                    "OMP_WAIT_POLICY": "PASSIVE"}
 # Stack accuracy of one model and seed. Measured spread between seeds (full configuration,
 # same CPU): 1x32 0.941-0.957, 2x32 0.950-0.975 in the calibration runs; a run on other
 # kernels is another trajectory, so it may move as much as another seed.
@@ -34,47 +26,23 @@ STACK_ACC = 0.03
 TRACE_START = 0.05
 
 
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    out = tmp_path_factory.mktemp("practice-baseline")
-    cmd = [sys.executable, "-m", "lstmcourse.experiments", "practice", "--small",
-           "--threads", "2", "--out", str(out)]
-    with open(out / "log.txt", "w") as log:
-        proc = subprocess.Popen(cmd, env=os.environ | BASELINE_KERNELS, stdout=log,
-                                stderr=subprocess.STDOUT)
-        yield proc, out
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+@pytest.fixture
+def regenerated(small) -> dict:
+    """Chapter 9's small results from one of the two regenerations (conftest.py's ``small``)."""
+    return small["practice"]
 
 
-@pytest.fixture(scope="module", params=["native", "baseline"])
-def small(request, baseline, tmp_path_factory) -> dict:
-    if request.param == "baseline":
-        proc, out = baseline
-        proc.wait(timeout=900)
-        assert proc.returncode == 0, (out / "log.txt").read_text()[-4000:]
-        r = load("practice", out)
-        assert r["machine"]["kernels"] == "DEFAULT"
-        return r
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return run_experiment("practice", "small", out_dir=None)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def test_full_bptt_learns_the_rating_truncated_cannot(small):
-    s = small["summary"]["bptt"]
+def test_full_bptt_learns_the_rating_truncated_cannot(regenerated):
+    s = regenerated["summary"]["bptt"]
     # measured: full 0.9975-1.0, k=8 0.49-0.50 (the nearest rating is 13 steps away)
     assert s["k=None"]["accuracy"] >= 0.9
     assert s["k=8"]["accuracy"] <= 0.65
-    assert practice.bptt_verdict(small).verdict == practice.bptt_verdict(load("practice")).verdict
+    stored = practice.bptt_verdict(load("practice")).verdict
+    assert practice.bptt_verdict(regenerated).verdict == stored
 
 
-def test_gradient_spikes_and_clipping_acts_only_on_them(small):
-    rows = [r for r in small["rows"] if r["part"] == "clipping"]
+def test_gradient_spikes_and_clipping_acts_only_on_them(regenerated):
+    rows = [r for r in regenerated["rows"] if r["part"] == "clipping"]
     # the largest gradient stands well above the typical one in at least one run
     # (measured: 10^1.4 to 10^2.5)
     assert max(r["log10_max_norm"] - r["log10_median_norm"] for r in rows) >= 1.0
@@ -94,17 +62,17 @@ def test_clipped_and_unclipped_runs_agree_until_clipping_first_acts():
         assert not np.array_equal(on.norms[first + 1:n], off.norms[first + 1:n])
 
 
-def test_stacks_train_and_agree_with_the_stored_points(small):
+def test_stacks_train_and_agree_with_the_stored_points(regenerated):
     stored = {(r["setting"], r["seed"]): r for r in load("practice")["rows"]
               if r["part"] == "stack"}
-    for r in (r for r in small["rows"] if r["part"] == "stack"):
+    for r in (r for r in regenerated["rows"] if r["part"] == "stack"):
         assert r["accuracy"] >= 0.9, r
         old = stored[r["setting"], r["seed"]]
         assert abs(r["accuracy"] - old["accuracy"]) <= STACK_ACC, (r, old)
         assert r["params"] == old["params"]
 
 
-def test_trace_start_agrees_with_the_stored_one(small):
-    key = next(iter(small["traces"]))
-    new, old = small["traces"][key]["norm"][:10], load("practice")["traces"][key]["norm"][:10]
+def test_trace_start_agrees_with_the_stored_one(regenerated):
+    key = next(iter(regenerated["traces"]))
+    new, old = regenerated["traces"][key]["norm"][:10], load("practice")["traces"][key]["norm"][:10]
     np.testing.assert_allclose(new, old, atol=TRACE_START)

@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.10+):
 #   make book   set up .venv, then build the HTML book into _build/html
-#   make test   set up .venv (Chromium for the browser tests, bubblewrap for the grader's sandbox),
-#               build the book, run every test
+#   make test   set up .venv (Chromium for the browser tests, bubblewrap for the grader's sandbox,
+#               a C++ compiler for the compiled LSTM loop), build the book, run every test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader calls `alembic` and `jupyter` by name: the venv's bin/ goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: book test venv chromium sandbox lint bench clean
+.PHONY: book test venv chromium sandbox compiler lint bench clean
 .PHONY: sources release collect autograde grade return formgrader
 
 venv: $(STAMP)
@@ -21,7 +21,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --no-deps -e .
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) compiler
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
 # Debian's Chromium for the Playwright tests (never `playwright install`: it downloads a browser).
@@ -36,7 +36,14 @@ sandbox:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y bubblewrap; }
 
-test: $(STAMP) chromium sandbox book
+# Debian's g++: lstmcourse.torch builds its compiled LSTM loop with it at first use (without one,
+# the layers warn once and use the slower Python loop; the tests insist on the compiled one).
+compiler:
+	@command -v c++ >/dev/null 2>&1 || command -v g++ >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y g++; }
+
+test: $(STAMP) chromium sandbox compiler book
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

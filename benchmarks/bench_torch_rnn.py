@@ -6,21 +6,24 @@ For RNN, LSTM and GRU at three sizes (T, B, D, H), float32, on the CPU (or CUDA 
 - ``fwd``: the forward pass under ``torch.no_grad()`` (inference),
 - ``fwd+bwd``: forward, then ``backward()`` of the summed output (training),
 
-for ``torch.nn``'s module (the peer) and ``lstmcourse.torch``'s default path (and, with
-``--readable``, ``impl="readable"``), all in ONE process, with the same weights, the same input
+for ``torch.nn``'s module (the peer) and ``lstmcourse.torch``'s default path (for the LSTM on the
+CPU that is the compiled loop of ``lstmcourse.torch.native``; with ``--python-loop`` also the
+Python loop of ``lstmcourse.torch.fused`` that CUDA tensors take; with ``--readable`` also
+``impl="readable"``), all in ONE process, with the same weights, the same input
 and the same thread count (2 by default: the size of the course's CI machine). The contenders are
 interleaved round by round, so that a change in machine load hits all of them alike, and the table
 shows the median of ours / the median of torch.nn, and the same ratio of the fastest rounds
 (``min``), which a machine shared with other jobs disturbs less. Goals (issue 15): fwd <= 1.5x
 (<= 2x at batch 1), fwd+bwd <= 1.2x.
 
-Run: ``python benchmarks/bench_torch_rnn.py [--rounds N] [--quick] [--readable] [--threads N]
-[--device cpu|cuda] [--kinds LSTM GRU RNN]``.
+Run: ``python benchmarks/bench_torch_rnn.py [--rounds N] [--quick] [--readable] [--python-loop]
+[--threads N] [--device cpu|cuda] [--kinds LSTM GRU RNN]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 from collections.abc import Callable
@@ -28,6 +31,7 @@ from collections.abc import Callable
 import torch
 
 import lstmcourse.torch as lt
+from lstmcourse.torch import native
 
 SIZES = [(100, 64, 32, 128), (500, 32, 32, 100), (50, 1, 32, 128)]  # (T, B, D, H)
 PAIRS = {
@@ -51,20 +55,28 @@ def _timer(fn: Callable[[], None], device: torch.device) -> float:
     return time.perf_counter() - start
 
 
-def _jobs(module: torch.nn.Module, x: torch.Tensor) -> dict[str, Callable[[], None]]:
+def _jobs(
+    module: torch.nn.Module, x: torch.Tensor, context: Callable = contextlib.nullcontext
+) -> dict[str, Callable[[], None]]:
     def forward() -> None:
-        with torch.no_grad():
+        with torch.no_grad(), context():
             module(x)
 
     def forward_backward() -> None:
-        out, _ = module(x)
-        out.sum().backward()
+        with context():
+            out, _ = module(x)
+            out.sum().backward()
 
     return {"fwd": forward, "fwd+bwd": forward_backward}
 
 
 def bench(
-    kind: str, size: tuple[int, int, int, int], rounds: int, device: torch.device, readable: bool
+    kind: str,
+    size: tuple[int, int, int, int],
+    rounds: int,
+    device: torch.device,
+    readable: bool,
+    python_loop: bool = False,
 ) -> dict[tuple[str, str], list[float]]:
     """Seconds of every counted round per (contender, task) for one network and size."""
     T, B, D, H = size
@@ -74,10 +86,14 @@ def bench(
     models = {"torch.nn": ref, "ours": our_cls(D, H, device=device)}
     if readable:
         models["readable"] = our_cls(D, H, device=device, impl="readable")
+    if python_loop:
+        models["python loop"] = our_cls(D, H, device=device)
     for m in models.values():
         m.load_state_dict(ref.state_dict())
     x = torch.randn(T, B, D, device=device)
     jobs = {name: _jobs(m, x) for name, m in models.items()}
+    if python_loop:
+        jobs["python loop"] = _jobs(models["python loop"], x, native.turned_off)
     # Short jobs get more repetitions per round, so that one timing is not a few microseconds.
     reps = max(1, round(2000 / (T * B)))
     times: dict[tuple[str, str], list[float]] = {}
@@ -95,6 +111,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--quick", action="store_true", help="3 rounds, no readable path")
     parser.add_argument("--readable", action="store_true", help="also time impl='readable'")
+    parser.add_argument(
+        "--python-loop", action="store_true", help="also time the LSTM without the compiled loop"
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
     parser.add_argument("--kinds", nargs="+", default=list(PAIRS), choices=list(PAIRS))
@@ -102,16 +121,25 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rounds = 3 if args.quick else args.rounds
     readable = args.readable and not args.quick
+    python_loop = args.python_loop and not args.quick
     device = torch.device(args.device)
     print(
         f"{device.type}, float32, {torch.get_num_threads()} threads, {rounds} interleaved rounds; "
         "medians in ms, ratio = ours / torch.nn"
     )
+    if device.type == "cpu":
+        loop = "compiled" if native.available() else f"Python (no compiled loop: {native.reason()})"
+        print(f"lstmcourse.torch.LSTM runs the {loop} loop")
     head = f"{'net':5s} {'T/B/D/H':15s} {'task':8s} {'torch.nn':>9s} {'ours':>9s} {'ratio':>6s}"
-    print(head + "   min" + ("  readable  ratio" if readable else ""))
+    print(
+        head
+        + "   min"
+        + ("  readable  ratio" if readable else "")
+        + ("  py-loop  ratio" if python_loop else "")
+    )
     for kind in args.kinds:
         for size in SIZES:
-            times = bench(kind, size, rounds, device, readable)
+            times = bench(kind, size, rounds, device, readable, python_loop and kind == "LSTM")
             med = {key: statistics.median(v) for key, v in times.items()}
             for task in TASKS:
                 peer, ours = med[("torch.nn", task)], med[("ours", task)]
@@ -123,6 +151,9 @@ def main() -> None:
                 if readable:
                     slow = med[("readable", task)]
                     line += f" {slow * 1e3:9.3f} {slow / peer:5.2f}x"
+                if ("python loop", task) in med:
+                    slow = med[("python loop", task)]
+                    line += f" {slow * 1e3:8.3f} {slow / peer:5.2f}x"
                 print(line, flush=True)
 
 

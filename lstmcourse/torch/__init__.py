@@ -12,8 +12,10 @@ and error types are torch.nn's. Nothing calls torch's own recurrent kernels.
   ``impl="readable"`` loops over the step functions; ``impl="fused"`` (default) uses :mod:`.fused`.
 - :mod:`.fused`: the fast path, one matmul for all input projections, one per step for the
   recurrence, and a hand-written backward through time; tested equal to the readable path.
-- :mod:`.inference`: the LSTM forward under ``torch.no_grad()``, which keeps nothing for a
-  backward.
+- :mod:`.native`: the LSTM's time loop of :mod:`.fused` compiled from C++ (``csrc/``) for CPU
+  tensors, built at first use, with the Python loop where no compiler is found.
+- :mod:`.inference`: the LSTM's Python loop under ``torch.no_grad()`` (CUDA, or no compiled
+  loop), which keeps nothing for a backward.
 - :mod:`.convert`: weights to and from ``lstmcourse.numpy`` params dicts.
 """
 

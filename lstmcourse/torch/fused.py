@@ -46,6 +46,9 @@ compose like torch.nn's layers (see the entry points at the end of this file):
 - ``torch.func`` (``grad``, ``jacrev``, ``vmap``) runs the readable step loop;
 - autocast and float16/bfloat16 follow torch.nn's dtypes, computing in float32 inside;
 - under ``torch.no_grad()`` the LSTM runs :mod:`.inference`, which keeps nothing for a backward;
+- on the CPU the LSTM and the GRU run their loops compiled (:mod:`.native`): the same steps
+  with the gate arithmetic of a step in one pass; the Python loops here then serve CUDA tensors
+  and machines without a C++ compiler;
 - ``torch.compile`` calls the time loop eagerly instead of unrolling it.
 """
 
@@ -56,6 +59,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor
 
+from . import native
 from .cells import gru_step, lstm_step, rnn_step
 from .inference import _doubled, lstm_inference  # one copy of the row-doubling helper
 
@@ -406,6 +410,7 @@ class _GRUFunction(torch.autograd.Function):
 #   inputs and weights cast, differentiably), the GRU in the dtype it was given (torch lists no
 #   autocast rule for it); the path itself then runs with autocast off;
 # - inside a torch.func transform: the step loop of .cells (see _under_functorch);
+# - the LSTM and the GRU on the CPU: the compiled loops of .native (training and inference);
 # - no gradient wanted: the inference loop (the LSTM's lives in .inference; the RNN's and GRU's
 #   training forwards were already within 1.35x of torch.nn, so they serve both);
 # - otherwise the autograd Functions above.
@@ -465,6 +470,8 @@ def lstm_sequence(
     if _under_functorch(args):
         out, (h, c) = _step_loop(lstm_step, x, [h0, c0], list(args[3:]), reverse, {})
         return out, h, c
+    if native.usable(*args):  # CPU: the same loop compiled from C++
+        return native.lstm_native(*args, reverse=reverse, need_graph=_needs_graph(args))
     if not _needs_graph(args):
         return lstm_inference(*args, reverse=reverse)
     return _LSTMFunction.apply(*args, reverse)
@@ -490,4 +497,6 @@ def gru_sequence(
     if _under_functorch(args):
         out, (h,) = _step_loop(gru_step, x, [h0], list(args[2:]), reverse, {})
         return out, h
+    if native.usable(*args):  # CPU: the same loop compiled from C++
+        return native.gru_native(*args, reverse=reverse, need_graph=_needs_graph(args))
     return _GRUFunction.apply(*args, reverse)

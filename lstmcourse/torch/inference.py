@@ -1,9 +1,10 @@
-r"""The LSTM forward without autograd: what ``lstmcourse.torch.LSTM`` runs under ``no_grad``.
+r"""The LSTM forward without autograd, in Python: ``lstmcourse.torch.LSTM`` under ``no_grad``.
 
 :func:`lstmcourse.torch.fused.lstm_sequence` comes here when no gradient is wanted (grad mode off,
-or no input requires a gradient). It computes the same numbers as the training forward of
-:mod:`.fused`, but it keeps nothing for a backward pass, so every per-step value lives in a
-buffer that is overwritten at the next step, and the loop touches only two new tensor views per
+or no input requires a gradient) and the compiled loop of :mod:`.native` does not apply: CUDA
+tensors, or a machine where it could not be built. It computes the same numbers as the training
+forward of :mod:`.fused`, but it keeps nothing for a backward pass, so every per-step value lives
+in a buffer that is overwritten at the next step, and the loop touches only two new tensor views per
 step (the step's input projection and its slot in the output).
 
 Per step, with the g rows of the weights doubled (so that ONE sigmoid activates all four gates,

@@ -29,7 +29,8 @@ state stops at its own last element, and its backward state starts there, as in 
 
 ``impl="readable"`` runs exactly that loop with :mod:`lstmcourse.torch.cells`;
 ``impl="fused"`` (the default) runs each direction of each layer with
-:mod:`lstmcourse.torch.fused`, which the tests check gives the same numbers. Packed input and
+:mod:`lstmcourse.torch.fused` (the LSTM on the CPU with its loop compiled from C++,
+:mod:`lstmcourse.torch.native`), which the tests check gives the same numbers. Packed input and
 ``proj_size > 0`` take the readable loop under either ``impl``.
 
 Shape legend

@@ -1,6 +1,10 @@
 """The fast path (lstmcourse.torch.fused, and lstmcourse.torch.inference under no_grad) equals the
 readable step loop, its hand-written backward passes torch's numerical gradient check, and only
-create_graph=True leaves that backward for the recomputing one."""
+create_graph=True leaves that backward for the recomputing one.
+
+Every test runs twice: with the compiled LSTM loop (lstmcourse.torch.native, the CPU's default)
+and with it turned off, so that the LSTM's Python loop, the one CUDA tensors take, is held to the
+readable loop here too."""
 
 from __future__ import annotations
 
@@ -9,7 +13,17 @@ import torch
 from torch_helpers import LAYERS, assert_same, flatten, run_with_grads
 
 import lstmcourse.torch as lt
-from lstmcourse.torch import fused
+from lstmcourse.torch import fused, native
+
+
+@pytest.fixture(params=["compiled loop", "python loop"], autouse=True)
+def lstm_loop(request):
+    if request.param == "python loop":
+        with native.turned_off():
+            yield request.param
+    else:
+        assert native.available(), native.reason()
+        yield request.param
 
 
 @pytest.mark.parametrize("mode", list(LAYERS))

@@ -41,7 +41,11 @@ IDS = ("test_rnn_cell_tanh", "test_rnn_cell_relu", "test_rnn_cell_backward",
 FULL = (3, 1, 4, 1)
 FORWARD_ZERO = (0, 0, 4, 1)   # rnn_cell earns nothing; the backward pass, graded on its own, all
 NOTHING = (0, 0, 0, 0)
-CELL_S, NOTEBOOK_S = 8, 35    # this class's limits: one cell, one whole notebook (seconds)
+# This class's limits: one cell, one whole notebook (seconds). Attack 1's walk over every file the
+# sandbox shows (about 285,000) took 2.3 s with warm disk caches and 5 s cold here, and ran out of
+# an 8 s cell once on a loaded CI machine; 15 s leaves three times the cold walk. Six sleeps of
+# CELL_S - 0.5 (attack 8, "sleeps") still outlast NOTEBOOK_S.
+CELL_S, NOTEBOOK_S = 15, 60
 TOKEN = f"lstmattack{secrets.token_hex(4)}"     # in every marker file's name and attack process
 SECRET_VAR = "LSTMCOURSE_GRADER_SECRET"         # in the grader's environment, never inside
 DECOY = f"lstmdecoy{secrets.token_hex(4)}"      # a host process the attacks try to kill

@@ -21,7 +21,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --no-deps -e .
 	touch $(STAMP)
 
+# The compiled LSTM/GRU loops are built first, so that no page's output shows the one-time build.
 book: $(STAMP) compiler
+	$(BIN)/python -c "from lstmcourse.torch import native; native.available()"
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
 # Debian's Chromium for the Playwright tests (never `playwright install`: it downloads a browser).

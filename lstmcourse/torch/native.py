@@ -11,9 +11,10 @@ into one block of rows per thread, each running the whole time loop. Everything 
 (the input projection for all steps, the weight gradients from all steps) stays in Python.
 
 **Built at first use.** The first call compiles ``loops_cpu.cpp`` with the machine's C++ compiler
-(``$CXX``, else ``c++`` or ``g++``) against torch's headers, about 20 seconds, and keeps the
-library in ``~/.cache/lstmcourse`` (or ``$LSTMCOURSE_CACHE``), under a name made from the source,
-the flags and the torch version, so later runs load it at once. Where it cannot be built (no
+(``$CXX``, else ``c++`` or ``g++``) against torch's headers, about 20 seconds (it says so on
+stderr; ``make book`` builds it before running the pages), and keeps the library in
+``~/.cache/lstmcourse`` (or ``$LSTMCOURSE_CACHE``), under a name made from the source, the flags
+and the torch version, so later runs load it at once. Where it cannot be built (no
 compiler, not Linux or macOS, ...), :func:`available` is False, :func:`reason` says why, one
 warning is issued, and the layers keep :mod:`.fused`'s Python loops: the same numbers, slower.
 ``LSTMCOURSE_NATIVE=0`` turns it off for a whole run, :func:`turned_off` for a block of code.
@@ -35,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -120,7 +122,18 @@ def _load() -> bool:
             flags = _flags()
             target = _library_path(compiler, flags)
             if not target.exists():
+                # Tell the user why this first call takes a while (once per machine and torch).
+                print(
+                    f"lstmcourse.torch: compiling the CPU loops ({SOURCE.name}), once, ~20 s ...",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                start = time.perf_counter()
                 _build(compiler, flags, target)
+                print(
+                    f"lstmcourse.torch: done in {time.perf_counter() - start:.0f} s",
+                    file=sys.stderr,
+                )
             torch.ops.load_library(str(target))
             _state = True
         except Exception as err:  # any failure: keep the Python loop, say why once

@@ -218,3 +218,6 @@ def test_built_once_then_loaded_from_the_cache(tmp_path) -> None:
     stamp = built[0].stat().st_mtime_ns
     second = _python(code, LSTMCOURSE_CACHE=str(tmp_path))
     assert second.stdout.startswith("True") and built[0].stat().st_mtime_ns == stamp
+    # the one-time build says what the wait is; loading says nothing
+    assert "compiling the CPU loops" in first.stderr and "done in" in first.stderr
+    assert second.stderr == "", second.stderr

@@ -6,9 +6,11 @@ dispatch are the whole step; at batch 64 the element-wise calls each make their 
 memory. ``csrc/loops_cpu.cpp`` runs the same loops in C++: the matrix product is still
 ``at::mm`` (the same BLAS), and the gate arithmetic of a step is one pass that reads the gate
 pre-activations and writes the new states (forward), or the pre-activation gradients (the LSTM's
-backward; the GRU's backward stays :mod:`.fused`'s, fed the tensors it expects). The batch is cut
-into one block of rows per thread, each running the whole time loop. Everything around the loops
-(the input projection for all steps, the weight gradients from all steps) stays in Python.
+backward; the GRU's backward stays :mod:`.fused`'s, fed the tensors it expects). The LSTM's
+forward multiplies :math:`[x_t, h_{t-1}]` by :math:`[W_{ih}, W_{hh}]^T` in one product per step
+instead of projecting all inputs beforehand (no (T, B, 4H) array to write and read back). The batch
+is cut into one block of rows per thread, each running the whole time loop. The rest (the GRU's
+input projection for all steps, the weight gradients from all steps) stays in Python.
 
 **Built at first use.** The first call compiles ``loops_cpu.cpp`` with the machine's C++ compiler
 (``$CXX``, else ``c++`` or ``g++``) against torch's headers, about 20 seconds (it says so on
@@ -190,9 +192,10 @@ def _projection(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
 
 
 def _prepare(x, h0, c0, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, ...]:
-    """The LSTM's loop inputs: the projection with both biases, contiguous states and w_hh."""
-    bias = None if b_ih is None else b_ih + b_hh
-    return _projection(x, w_ih, bias), h0.contiguous(), c0.contiguous(), w_hh.contiguous()
+    """The LSTM loop's inputs, contiguous; the two biases summed (zeros for a layer without)."""
+    bias = x.new_zeros(w_hh.size(0)) if b_ih is None else b_ih + b_hh
+    tensors = (x, h0, c0, w_ih, w_hh, bias)
+    return tuple(t.contiguous() for t in tensors)
 
 
 def _gru_prepare(x, h0, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, ...]:
@@ -206,8 +209,8 @@ class _NativeLSTMFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
-        xproj, h0c, c0c, w_hh_c = _prepare(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
-        out, acts, cells = torch.ops.lstmcourse.lstm_forward(xproj, h0c, c0c, w_hh_c, reverse, True)
+        loop_inputs = _prepare(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+        out, acts, cells = torch.ops.lstmcourse.lstm_forward(*loop_inputs, reverse, True)
         last = 0 if reverse else -1
         ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, acts, cells, out)
         ctx.reverse, ctx.w_ih_index = reverse, 3
@@ -256,8 +259,7 @@ def lstm_native(
     if need_graph:
         return _NativeLSTMFunction.apply(*args, reverse)
     with torch.no_grad():
-        xproj, h0c, c0c, w_hh_c = _prepare(*args)
-        out, h, c = torch.ops.lstmcourse.lstm_forward(xproj, h0c, c0c, w_hh_c, reverse, False)
+        out, h, c = torch.ops.lstmcourse.lstm_forward(*_prepare(*args), reverse, False)
         return out, h, c
 
 

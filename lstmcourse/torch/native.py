@@ -103,8 +103,11 @@ def _build(compiler: str, flags: list[str], target: Path) -> None:
             built = Path(tmp) / target.name
             cmd = [compiler, str(SOURCE), "-o", str(built), *flags]
             done = subprocess.run(cmd, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise RuntimeError(done.stderr.strip()[-2000:] or f"{compiler} failed")
+            if done.returncode != 0:  # the compiler's last lines say why; the rest is noise
+                last = "\n".join(done.stderr.strip().splitlines()[-4:])
+                raise RuntimeError(
+                    f"{compiler} exited with {done.returncode}" + (last and f": {last}")
+                )
             os.replace(built, target)  # atomic: nobody loads a half-written file
 
 
@@ -117,7 +120,9 @@ def _load() -> bool:
         _why = f"turned off by {_ENV_SWITCH}=0"
         return False
     compiler = _compiler()
-    if compiler is None or sys.platform not in ("linux", "darwin"):
+    if sys.platform not in ("linux", "darwin"):
+        _why = f"built on Linux and macOS only, this is {sys.platform}"
+    elif compiler is None:
         _why = "no C++ compiler found (looked for $CXX, c++, g++)"
     else:
         try:
@@ -142,8 +147,9 @@ def _load() -> bool:
             _why = f"building {SOURCE.name} failed: {err}"
     if not _state:
         warnings.warn(
-            f"lstmcourse.torch: the compiled LSTM loop is not available ({_why}); the LSTM layers"
-            " use the Python loop of lstmcourse.torch.fused instead: the same numbers, slower.",
+            f"lstmcourse.torch: the compiled LSTM and GRU loops are not available ({_why}); the"
+            " layers use the Python loops of lstmcourse.torch.fused instead: the same numbers,"
+            " slower.",
             RuntimeWarning,
             stacklevel=3,
         )

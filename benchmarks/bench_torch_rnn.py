@@ -6,10 +6,10 @@ For RNN, LSTM and GRU at three sizes (T, B, D, H), float32, on the CPU (or CUDA 
 - ``fwd``: the forward pass under ``torch.no_grad()`` (inference),
 - ``fwd+bwd``: forward, then ``backward()`` of the summed output (training),
 
-for ``torch.nn``'s module (the peer) and ``lstmcourse.torch``'s default path (for the LSTM on the
-CPU that is the compiled loop of ``lstmcourse.torch.native``; with ``--python-loop`` also the
-Python loop of ``lstmcourse.torch.fused`` that CUDA tensors take; with ``--readable`` also
-``impl="readable"``), all in ONE process, with the same weights, the same input
+for ``torch.nn``'s module (the peer) and ``lstmcourse.torch``'s default path (for the LSTM and
+the GRU on the CPU that is the compiled loop of ``lstmcourse.torch.native``; with
+``--python-loop`` also the Python loop of ``lstmcourse.torch.fused`` that CUDA tensors take; with
+``--readable`` also ``impl="readable"``), all in ONE process, with the same weights, the same input
 and the same thread count (2 by default: the size of the course's CI machine). The contenders are
 interleaved round by round, so that a change in machine load hits all of them alike, and the table
 shows the median of ours / the median of torch.nn, and the same ratio of the fastest rounds
@@ -112,7 +112,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 rounds, no readable path")
     parser.add_argument("--readable", action="store_true", help="also time impl='readable'")
     parser.add_argument(
-        "--python-loop", action="store_true", help="also time the LSTM without the compiled loop"
+        "--python-loop",
+        action="store_true",
+        help="also time LSTM and GRU without the compiled loops",
     )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
@@ -129,7 +131,7 @@ def main() -> None:
     )
     if device.type == "cpu":
         loop = "compiled" if native.available() else f"Python (no compiled loop: {native.reason()})"
-        print(f"lstmcourse.torch.LSTM runs the {loop} loop")
+        print(f"lstmcourse.torch.LSTM and GRU run the {loop} loops")
     head = f"{'net':5s} {'T/B/D/H':15s} {'task':8s} {'torch.nn':>9s} {'ours':>9s} {'ratio':>6s}"
     print(
         head
@@ -139,7 +141,8 @@ def main() -> None:
     )
     for kind in args.kinds:
         for size in SIZES:
-            times = bench(kind, size, rounds, device, readable, python_loop and kind == "LSTM")
+            compiled = kind in ("LSTM", "GRU")  # the kinds with a compiled loop
+            times = bench(kind, size, rounds, device, readable, python_loop and compiled)
             med = {key: statistics.median(v) for key, v in times.items()}
             for task in TASKS:
                 peer, ours = med[("torch.nn", task)], med[("ours", task)]

@@ -189,14 +189,6 @@ def usable(*tensors: Tensor | None) -> bool:
     return x.dtype in (torch.float32, torch.float64) and _load()
 
 
-def _projection(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
-    """``x @ w_ih.T + bias`` for all steps at once (one matmul): (T, B, D) -> (T, B, G*H)."""
-    T, B, D = x.shape
-    x2 = x.reshape(T * B, D)
-    xw = torch.mm(x2, w_ih.t()) if bias is None else torch.addmm(bias, x2, w_ih.t())
-    return xw.view(T, B, -1)
-
-
 def _prepare(x, h0, c0, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, ...]:
     """The LSTM loop's inputs, contiguous; the two biases summed (zeros for a layer without)."""
     bias = x.new_zeros(w_hh.size(0)) if b_ih is None else b_ih + b_hh
@@ -206,6 +198,8 @@ def _prepare(x, h0, c0, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, ...]:
 
 def _gru_prepare(x, h0, w_ih, w_hh, b_ih, b_hh) -> tuple[Tensor, ...]:
     """The GRU's loop inputs: b_hh stays apart (the reset gate multiplies W_hn h + b_hn)."""
+    from .fused import _projection  # fused imports this module: import when called
+
     b_hh = x.new_zeros(w_hh.size(0)) if b_hh is None else b_hh.contiguous()
     return _projection(x, w_ih, b_ih), h0.contiguous(), w_hh.contiguous(), b_hh
 

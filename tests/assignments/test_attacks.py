@@ -32,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hunt import HUNT
 from nbgrader_course import REPO, Course, cell_by_id, with_body, with_cell, with_source
 
 pytestmark = pytest.mark.slow
@@ -41,10 +42,9 @@ IDS = ("test_rnn_cell_tanh", "test_rnn_cell_relu", "test_rnn_cell_backward",
 FULL = (3, 1, 4, 1)
 FORWARD_ZERO = (0, 0, 4, 1)   # rnn_cell earns nothing; the backward pass, graded on its own, all
 NOTHING = (0, 0, 0, 0)
-# This class's limits: one cell, one whole notebook (seconds). Attack 1's walk over every file the
-# sandbox shows (about 285,000) took 2.3 s with warm disk caches and 5 s cold here, and ran out of
-# an 8 s cell once on a loaded CI machine; 15 s leaves three times the cold walk. Six sleeps of
-# CELL_S - 0.5 (attack 8, "sleeps") still outlast NOTEBOOK_S.
+# This class's limits: one cell, one whole notebook (seconds). Attack 1's walk over the disk stops
+# at a third of a cell (see hunt.py; the sandbox test walks it all); six sleeps of CELL_S - 0.5
+# (attack 8, "sleeps") still outlast NOTEBOOK_S.
 CELL_S, NOTEBOOK_S = 15, 60
 TOKEN = f"lstmattack{secrets.token_hex(4)}"     # in every marker file's name and attack process
 SECRET_VAR = "LSTMCOURSE_GRADER_SECRET"         # in the grader's environment, never inside
@@ -83,23 +83,16 @@ def _steal():
             fn, leaks = module.rnn_cell, [*leaks, module.__file__]
         except Exception:
             pass
-    for root, dirs, files in os.walk("/"):  # every notebook (and rnn/lstm file) on the machine
-        if root in ("/proc", "/sys", "/dev", "/submission"):
-            dirs[:] = []
-            continue
-        for name in files:
-            path = os.path.join(root, name)
-            if not (name.endswith(".ipynb") or "rnn" in name or "lstm" in name):
-                continue
-            try:
-                if os.path.getsize(path) < 2_000_000:
-                    with open(path, "rb") as f:
-                        text = f.read().decode(errors="replace")
-                    if "BEGIN SOLUTION" in text and "def rnn_cell(" in text:
-                        texts.append(text)
-                        leaks.append(path)
-            except OSError:
-                pass
+    # Every notebook (and rnn/lstm file) on the machine, for at most a third of the cell's time.
+    found, seen, finished = hunt(deadline_s=CELL_S / 3)
+    for path in found:
+        try:
+            with open(path, "rb") as f:
+                texts.append(f.read().decode(errors="replace"))
+        except OSError:
+            pass
+    leaks += found
+    walked = f"{seen} files" + ("" if finished else ", stopped at its deadline")
     for text in texts:
         try:
             cells = ["".join(c["source"]) for c in json.loads(text)["cells"]]
@@ -114,7 +107,8 @@ def _steal():
                 except Exception:
                     pass
     _STOLEN = fn
-    print("ATTACK-RAN reads_solutions:", f"LEAK {leaks}" if leaks else "found nothing")
+    print("ATTACK-RAN reads_solutions:", f"LEAK {leaks}" if leaks else "found nothing",
+          f"({walked})")
     return fn
 
 
@@ -457,7 +451,8 @@ class Ctx:
 def prelude(ctx: Ctx) -> str:
     names = {"COURSE": str(ctx.root), "REPO": str(REPO), "TOKEN": TOKEN, "VICTIM": str(ctx.victim),
              "GRADEBOOK": str(ctx.root / "gradebook.db"), "PORT": ctx.port,
-             "DECOY_PID": ctx.decoy_pid, "DECOY": DECOY, "SECRET_VAR": SECRET_VAR}
+             "DECOY_PID": ctx.decoy_pid, "DECOY": DECOY, "SECRET_VAR": SECRET_VAR,
+             "CELL_S": CELL_S}
     lines = ["import json, os, signal, socket, subprocess, sys",
              *(f"{k} = {v!r}" for k, v in names.items()),
              "",
@@ -494,7 +489,7 @@ ATTACKS = {
     #   disk for solutions. Nothing is there: rnn_cell, which only returns what it steals, gets 0.
     "reads_solutions": Attack(
         "1 reading the instructor's files",
-        lambda src, pre: with_source(src, "rnn_cell", pre + STEAL), FORWARD_ZERO,
+        lambda src, pre: with_source(src, "rnn_cell", pre + HUNT + STEAL), FORWARD_ZERO,
         ("ATTACK-RAN reads_solutions: found nothing",)),
     # 2 write the gradebook and the classmate's notebook: nothing outside changes; full marks.
     "writes_gradebook": Attack(

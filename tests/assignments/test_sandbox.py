@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hunt import HUNT
 
 from lstmcourse.grading import cgroup, sandbox
 
@@ -51,6 +52,20 @@ def test_the_course_package_and_the_repository_are_out_of_reach(tmp_path):
     # Only the virtualenv (read-only) is bound under the repository's path.
     assert out["list_repo"] in ("FileNotFoundError", "ok")
     assert (out["uid"], out["cwd"]) == (65534, sandbox.INSIDE)
+
+
+def test_no_file_it_can_see_gives_a_solution_away(tmp_path):
+    """The whole visible tree, walked to the end: no solution notebook, gradebook or reference."""
+    # A solution notebook next to the repository's venv would be visible to the walk if the
+    # sandbox showed the repository; it must not, so it must not be found either.
+    out, result = run_inside(tmp_path, HUNT + "found, seen, finished = hunt()\n"
+                             "out.update(found=found, seen=seen, finished=finished)",
+                             sandbox.Limits(wall_s=600))
+    assert out.get("finished"), (out, result.log)
+    assert out["found"] == []
+    # It did walk the OS and this Python: both hold tens of thousands of files.
+    assert out["seen"] > 20_000, out
+    print(f"\nthe sandbox shows {out['seen']} files; walked in {result.seconds:.1f} s")
 
 
 def test_nothing_outside_its_folder_can_be_written(tmp_path):

@@ -16,7 +16,9 @@ input projection for all steps, the weight gradients from all steps) stays in Py
 (``$CXX``, else ``c++`` or ``g++``) against torch's headers, about 20 seconds (it says so on
 stderr; ``make book`` builds it before running the pages), and keeps the library in
 ``~/.cache/lstmcourse`` (or ``$LSTMCOURSE_CACHE``), under a name made from the source, the flags
-and the torch version, so later runs load it at once. Where it cannot be built (no
+and the torch version, so later runs load it at once. Each load marks its library as used; a
+build removes the libraries no run has loaded for :data:`KEEP_DAYS` days (those of an old source or
+torch version, mostly). Where it cannot be built (no
 compiler, not Linux or macOS, ...), :func:`available` is False, :func:`reason` says why, one
 warning is issued, and the layers keep :mod:`.fused`'s Python loops: the same numbers, slower.
 ``LSTMCOURSE_NATIVE=0`` turns it off for a whole run, :func:`turned_off` for a block of code.
@@ -49,6 +51,7 @@ __all__ = ["available", "reason", "turned_off", "usable", "lstm_native", "gru_na
 
 SOURCE = Path(__file__).with_name("csrc") / "loops_cpu.cpp"
 _ENV_SWITCH = "LSTMCOURSE_NATIVE"
+KEEP_DAYS = 30  # a build removes cached libraries that no run has loaded for this long
 
 # None: not tried yet; True: loaded; False: could not be built (see _why).
 _state: bool | None = None
@@ -109,6 +112,23 @@ def _build(compiler: str, flags: list[str], target: Path) -> None:
                     f"{compiler} exited with {done.returncode}" + (last and f": {last}")
                 )
             os.replace(built, target)  # atomic: nobody loads a half-written file
+    _prune(target)
+
+
+def _mark_used(library: Path) -> None:
+    """Set the library's modification time to now: :func:`_prune` keeps what was used lately."""
+    with contextlib.suppress(OSError):  # a read-only cache is fine: nothing gets pruned there
+        os.utime(library)
+
+
+def _prune(keep: Path) -> None:
+    """Remove the cache's libraries (and their lock files) not loaded for KEEP_DAYS days."""
+    too_old = time.time() - KEEP_DAYS * 86400
+    for old in keep.parent.glob("loops_cpu-*.so"):
+        with contextlib.suppress(OSError):  # another process may be removing it too
+            if old != keep and old.stat().st_mtime < too_old:
+                old.unlink()
+                old.with_suffix(".lock").unlink(missing_ok=True)
 
 
 def _load() -> bool:
@@ -142,6 +162,7 @@ def _load() -> bool:
                     file=sys.stderr,
                 )
             torch.ops.load_library(str(target))
+            _mark_used(target)
             _state = True
         except Exception as err:  # any failure: keep the Python loop, say why once
             _why = f"building {SOURCE.name} failed: {err}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import torch
@@ -205,9 +206,38 @@ def test_built_once_then_loaded_from_the_cache(tmp_path) -> None:
     assert first.stdout.startswith("True"), first.stdout + first.stderr
     built = list(tmp_path.glob("loops_cpu-*.so"))
     assert len(built) == 1
-    stamp = built[0].stat().st_mtime_ns
+    inode = built[0].stat().st_ino
+    week_ago = time.time() - 7 * 86400
+    os.utime(built[0], (week_ago, week_ago))
     second = _python(code, LSTMCOURSE_CACHE=str(tmp_path))
-    assert second.stdout.startswith("True") and built[0].stat().st_mtime_ns == stamp
+    assert second.stdout.startswith("True") and built[0].stat().st_ino == inode  # not rebuilt
+    assert built[0].stat().st_mtime > week_ago + 86400  # but marked as used, for the pruning
     # the one-time build says what the wait is; loading says nothing
     assert "compiling the CPU loops" in first.stderr and "done in" in first.stderr
     assert second.stderr == "", second.stderr
+
+
+def test_a_build_prunes_libraries_unused_for_a_month(tmp_path) -> None:
+    """Old builds (another source or torch version) go; recent ones and the new one stay."""
+    now = time.time()
+    ages = {
+        "new": native.KEEP_DAYS + 5,
+        "recent": native.KEEP_DAYS - 1,
+        "old": native.KEEP_DAYS + 1,
+    }
+    for name, days in ages.items():
+        for suffix in (".so", ".lock"):
+            path = tmp_path / f"loops_cpu-{name}{suffix}"
+            path.write_text(name)
+            os.utime(path, (now - days * 86400, now - days * 86400))
+    (tmp_path / "notes.txt").write_text("not ours")
+    os.utime(tmp_path / "notes.txt", (0, 0))
+    native._prune(tmp_path / "loops_cpu-new.so")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [
+        "loops_cpu-new.lock",
+        "loops_cpu-new.so",
+        "loops_cpu-recent.lock",
+        "loops_cpu-recent.so",
+        "notes.txt",
+    ]

@@ -21,7 +21,9 @@ def hunt(deadline_s=None):
 
     stop = None if deadline_s is None else time.monotonic() + deadline_s
     skip = {"proc", "sys", "dev", "submission", "usr"}
-    tops = [t for t in sorted(os.listdir("/")) if t not in skip] + ["usr"]
+    # /bin, /lib ... are links into /usr on most systems: walked with /usr, at the end.
+    tops = [t for t in sorted(os.listdir("/"))
+            if t not in skip and not os.path.islink("/" + t)] + ["usr"]
     found, seen = [], 0
     for top in tops:
         for root, dirs, files in os.walk("/" + top):

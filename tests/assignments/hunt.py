@@ -6,7 +6,7 @@ run it *inside* the sandbox. Two tests use it, for two different claims:
 - ``test_sandbox.py`` runs it with no deadline and checks that it finished and found nothing: the
   claim "no file the sandbox shows holds a solution, the gradebook or the reference code";
 - attack 1 in ``test_attacks.py`` runs it from a student's notebook, where a cell has a time limit.
-  There it stops at a deadline (the walk over ~285,000 files took 2.3 s warm, 5 s cold here, and
+  There it stops at a deadline (the walk over ~221,000 files took 1-5 s here, and
   longer than a 15 s cell once on a CI machine with cold disk caches), so that the attack always
   gets to report; completeness is the sandbox test's job.
 
